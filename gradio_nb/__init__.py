@@ -1,0 +1,71 @@
+"""gradio_nb: use any Gradio app as an API from Python and Jupyter.
+
+    from gradio_nb import Client, handle_file
+    client = Client("http://127.0.0.1:7860/")     # or Client("owner/space")
+    client.predict("hello", api_name="/predict")
+
+In Jupyter, ``%load_ext gradio_nb`` adds the ``%gradio`` magics, and displaying a ``Client`` or
+a ``Job`` shows interactive forms and live job cards.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+
+from .client import *  # noqa: E402,F403 - the public API is the core's
+from .client import __all__ as _client_all  # noqa: E402
+from .client import _hooks  # noqa: E402
+
+__all__ = [*_client_all, "__version__", "load_ipython_extension", "unload_ipython_extension"]
+
+
+def _notebook_layer() -> Any:
+    from . import widgets
+
+    return widgets
+
+
+_hooks.set_notebook_loader(_notebook_layer)
+
+
+def _in_kernel() -> bool:
+    """True inside a Jupyter kernel; decided without importing IPython."""
+    import sys
+
+    ipython = sys.modules.get("IPython")
+    if ipython is None or "ipykernel" not in sys.modules:
+        return False
+    shell = ipython.get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
+
+
+def _blocking_wait(job: Any) -> Any:
+    if _in_kernel():
+        return _notebook_layer().blocking_wait(job)
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+def _space_progress() -> Any:
+    return _notebook_layer().space_progress() if _in_kernel() else None
+
+
+_hooks.blocking_wait = _blocking_wait
+_hooks.space_progress = _space_progress
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext gradio_nb``: register the ``%gradio`` magics."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    """``%unload_ext gradio_nb``: close the Clients the magics made."""
+    from .magics import unload_ipython_extension as unload
+
+    unload(ipython)

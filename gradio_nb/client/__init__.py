@@ -1,0 +1,63 @@
+"""gradio_nb's client core: stdlib, httpx, httpx-sse and huggingface_hub only.
+
+Never imports IPython or ipywidgets (tests/test_layering.py enforces it).
+"""
+
+from ._client import AsyncClient, Client
+from ._exceptions import (
+    AppError,
+    ArgumentError,
+    AuthenticationError,
+    ConfigError,
+    ConnectionFailed,
+    EndpointNotFoundError,
+    FileInputError,
+    GradioNBError,
+    JobCancelledError,
+    JobTimeoutError,
+    ProtocolError,
+    QueueError,
+    ServerStoppedError,
+    SpaceError,
+    SpaceStageError,
+    TooManyRequestsError,
+    ValidationError,
+)
+from ._files import handle_file
+from ._job import Job, JobSnapshot
+from ._protocol.endpoints import Endpoint, Parameter, Return
+from ._protocol.job_state import OutputUpdate, Status, StatusUpdate
+from ._protocol.messages import Log, ProgressUnit
+
+__all__ = [
+    "AppError",
+    "ArgumentError",
+    "AsyncClient",
+    "AuthenticationError",
+    "Client",
+    "ConfigError",
+    "ConnectionFailed",
+    "Endpoint",
+    "EndpointNotFoundError",
+    "FileInputError",
+    "GradioNBError",
+    "Job",
+    "JobCancelledError",
+    "JobSnapshot",
+    "JobTimeoutError",
+    "Log",
+    "OutputUpdate",
+    "Parameter",
+    "ProgressUnit",
+    "ProtocolError",
+    "QueueError",
+    "Return",
+    "ServerStoppedError",
+    "SpaceError",
+    "SpaceStageError",
+    "Status",
+    "StatusUpdate",
+    "TooManyRequestsError",
+    "ValidationError",
+    "handle_file",
+]

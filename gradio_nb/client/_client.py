@@ -1,0 +1,502 @@
+"""``AsyncClient`` (the implementation's public face) and ``Client`` (its sync facade).
+
+Both share ``_ClientBase``: everything that needs no I/O (endpoint lookup, argument binding,
+``view_api``) happens in the caller's thread, so mistakes raise at once with a useful message.
+I/O runs on the loop thread through ``App``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+import threading
+import weakref
+from pathlib import Path
+from typing import Any, Callable, Literal, Mapping, Sequence
+
+from . import _hooks, _loop
+from ._app import App
+from ._exceptions import ConfigError
+from ._files import default_download_dir
+from ._job import Job
+from ._protocol.endpoints import Endpoint, render_view_api
+from ._protocol.routes import normalize_src
+from ._protocol.validation import check_arguments
+from ._transport import Transport
+
+__all__ = ["AsyncClient", "Client"]
+
+DEFAULT_SPACE_TIMEOUT = 300.0
+_callback_pool: concurrent.futures.ThreadPoolExecutor | None = None
+_callback_lock = threading.Lock()
+
+
+def _run_callback(fn: Callable[[], Any]) -> None:
+    """User result callbacks run on one worker thread, never on the loop thread.
+
+    gradio_client users may block in a callback (even call predict); on the loop thread that
+    would stall every job of the process.
+    """
+    global _callback_pool
+    with _callback_lock:
+        if _callback_pool is None:
+            _callback_pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gradio_nb-callbacks")
+    _callback_pool.submit(fn)
+
+
+def _normalize_auth(auth: Any) -> tuple[str, str] | None:
+    if auth is None:
+        return None
+    if isinstance(auth, (tuple, list)) and len(auth) == 2 and all(isinstance(a, str) for a in auth):
+        return (auth[0], auth[1])
+    raise ConfigError("auth must be a (username, password) tuple or list of two strings.")
+
+
+class _Connection:
+    """What ``connect`` needs, resolved in the caller's thread (Space lookup included)."""
+
+    def __init__(
+        self,
+        src: str,
+        token: str | bool | None,
+        hf_token: str | bool | None,
+        headers: Mapping[str, str] | None,
+        ssl_verify: bool,
+        httpx_kwargs: Mapping[str, Any] | None,
+        download_files: str | os.PathLike[str] | Literal[False] | None,
+        space_timeout: float | None,
+        verbose: bool,
+        transport: Any,
+    ) -> None:
+        from . import _spaces
+
+        self.space_id = _spaces.parse_space_src(src)
+        token_value = _spaces.pick_token(token, hf_token)
+        token_hosts: set[str] = set()
+        self.token: str | None = None
+        if self.space_id is not None:
+            self.token = _spaces.resolve_token(token_value)
+            on_progress = _space_progress(verbose)
+            status = _spaces.resolve_space(
+                self.space_id, token=self.token, timeout=space_timeout, on_progress=on_progress
+            )
+            if not status.host:
+                raise ConfigError(f"The Hub reports no host for Space {self.space_id}.")
+            self.src = normalize_src(status.host)
+            token_hosts.add(_host(self.src))
+        else:
+            self.src = normalize_src(src)
+            host = _host(self.src)
+            if host.endswith(".hf.space") and token_value is not False:
+                # A Space's own app URL: its token may go to that host, and nowhere else.
+                self.token = _spaces.resolve_token(token_value)
+                token_hosts.add(host)
+        self.token_hosts = frozenset(token_hosts)
+        self.headers = dict(headers or {})
+        self.ssl_verify = ssl_verify
+        self.httpx_kwargs = dict(httpx_kwargs or {})
+        self.transport = transport
+        if download_files is False:
+            self.download_dir: str | None = None
+        elif download_files is None or download_files is True:
+            self.download_dir = default_download_dir()
+        elif isinstance(download_files, (str, os.PathLike)):
+            self.download_dir = os.fspath(download_files)
+        else:
+            raise ConfigError("download_files must be a folder path or False.")
+
+    async def open(self, auth: tuple[str, str] | None) -> App:
+        transport = Transport(
+            self.src,
+            headers=self.headers,
+            hf_token=self.token,
+            token_hosts=self.token_hosts,
+            ssl_verify=self.ssl_verify,
+            httpx_kwargs=self.httpx_kwargs,
+            transport=self.transport,
+            space_id=self.space_id,
+        )
+        return await App.open(transport, auth=auth, download_dir=self.download_dir)
+
+
+def _host(url: str) -> str:
+    import urllib.parse
+
+    return (urllib.parse.urlsplit(url).hostname or "").lower()
+
+
+def _space_progress(verbose: bool) -> Callable[..., None] | None:
+    if _hooks.space_progress is not None:
+        renderer = _hooks.space_progress()
+        if renderer is not None:
+            return renderer
+    if not verbose:
+        return None
+    from ._spaces import TerminalProgress
+
+    return TerminalProgress()
+
+
+class _ClientBase:
+    """No-I/O parts shared by ``Client`` and ``AsyncClient``."""
+
+    _app: App
+    verbose: bool
+    space_id: str | None
+    validate: bool
+
+    @property
+    def src(self) -> str:
+        """The app's URL (normalised, ending in '/')."""
+        return self._app.transport.src
+
+    @property
+    def config(self) -> Mapping[str, Any]:
+        return self._app.config
+
+    @property
+    def app_version(self) -> str:
+        return self._app.spec.version
+
+    @property
+    def protocol(self) -> str:
+        return self._app.spec.protocol
+
+    @property
+    def session_hash(self) -> str:
+        """The session that holds this client's ``gr.State`` values."""
+        return self._app.state_session.hash
+
+    @property
+    def endpoints(self) -> list[Endpoint]:
+        """The documented (public) endpoints, in the app's order."""
+        return self._app.spec.documented()
+
+    def endpoint(self, api_name: str | None = None, fn_index: int | None = None) -> Endpoint:
+        """Look an endpoint up as ``predict`` would (errors list the valid names)."""
+        return self._app.spec.resolve(api_name, fn_index)
+
+    def view_api(
+        self,
+        all_endpoints: bool | None = None,
+        print_info: bool = True,
+        return_format: Literal["dict", "str"] | None = None,
+    ) -> dict[str, Any] | str | None:
+        """Print (and optionally return) the app's API, exactly as gradio_client shows it."""
+        info = self._app.spec.info
+        text = render_view_api(info, all_endpoints)
+        if print_info:
+            print(text)
+        if return_format == "str":
+            return text
+        if return_format == "dict":
+            return info  # type: ignore[return-value]
+        return None
+
+    def __repr__(self) -> str:
+        return render_view_api(self._app.spec.info)
+
+    __str__ = __repr__
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(repr(self))
+
+    def _bind(
+        self, args: Sequence[Any], kwargs: Mapping[str, Any], api_name: str | None, fn_index: int | None
+    ) -> tuple[Endpoint, list[Any], dict[str, Any]]:
+        endpoint = self._app.spec.resolve(api_name, fn_index)
+        values = endpoint.bind(args, kwargs)
+        if self.validate and endpoint.documented:
+            check_arguments(endpoint, values)
+        names = [p.name for p in endpoint.parameters] if endpoint.documented else \
+            [f"arg{i}" for i in range(len(values))]
+        return endpoint, values, dict(zip(names, values))
+
+    def _needs_full_info(self, api_name: str | None, kwargs: Mapping[str, Any]) -> bool:
+        if not kwargs or api_name is None:
+            return False
+        for endpoint in self._app.spec.endpoints.values():
+            if endpoint.api_name == api_name and not endpoint.documented and endpoint.callable:
+                return True
+        return False
+
+    def _new_job(
+        self,
+        endpoint: Endpoint,
+        values: list[Any],
+        arguments: dict[str, Any],
+        headers: Mapping[str, str] | None,
+        result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None,
+    ) -> Job:
+        app = self._app
+        job = Job(
+            endpoint, arguments, canceller=app.request_cancel, diffs=app.features.diffs,
+            verbose=self.verbose, space_id=self.space_id,
+        )
+        job._owner = self  # keeps the client (and its connection) alive while the job lives
+        if result_callbacks:
+            callbacks = [result_callbacks] if callable(result_callbacks) else list(result_callbacks)
+
+            def on_done(finished: Job) -> None:
+                if finished.exception() is not None:
+                    return
+                value = finished.result()
+                for callback in callbacks:
+                    _run_callback(lambda cb=callback: cb(*value) if isinstance(value, tuple) else cb(value))
+
+            job.add_done_callback(on_done)
+        _loop.call_soon(app.start, job, values, dict(headers) if headers else None)
+        return job
+
+
+class AsyncClient(_ClientBase):
+    """The async client: ``client = await AsyncClient.connect(src)``.
+
+    Same methods as ``Client``, as coroutines. It can be used from any event loop; its I/O runs
+    on gradio_nb's loop thread.
+    """
+
+    def __init__(self, app: App, *, verbose: bool = True, space_id: str | None = None,
+                 validate: bool = True) -> None:
+        self._app = app
+        self.verbose = verbose
+        self.space_id = space_id
+        self.validate = validate
+
+    @classmethod
+    async def connect(
+        cls,
+        src: str,
+        token: str | bool | None = None,
+        *,
+        hf_token: str | bool | None = None,
+        auth: tuple[str, str] | list[str] | None = None,
+        headers: Mapping[str, str] | None = None,
+        download_files: str | Path | Literal[False] = None,  # type: ignore[assignment]
+        ssl_verify: bool = True,
+        httpx_kwargs: Mapping[str, Any] | None = None,
+        verbose: bool = True,
+        validate: bool = True,
+        space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
+        transport: Any = None,
+    ) -> AsyncClient:
+        """Connect to a Gradio app (URL) or a Hugging Face Space (``owner/name``)."""
+        auth_pair = _normalize_auth(auth)
+        prep = await asyncio.to_thread(
+            _Connection, src, token, hf_token, headers, ssl_verify, httpx_kwargs,
+            download_files, space_timeout, verbose, transport,
+        ) if _needs_hub(src) else _Connection(
+            src, token, hf_token, headers, ssl_verify, httpx_kwargs, download_files,
+            space_timeout, verbose, transport,
+        )
+        app = await _loop.run_async(prep.open(auth_pair))
+        return cls(app, verbose=verbose, space_id=prep.space_id, validate=validate)
+
+    async def submit(
+        self,
+        *args: Any,
+        api_name: str | None = None,
+        fn_index: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None = None,
+        **kwargs: Any,
+    ) -> Job:
+        """Start a call and return its ``Job`` at once (``await job`` for the result)."""
+        if self._needs_full_info(api_name, kwargs):
+            await _loop.run_async(self._app.load_all_endpoints())
+        endpoint, values, arguments = self._bind(args, kwargs, api_name, fn_index)
+        return self._new_job(endpoint, values, arguments, headers, result_callbacks)
+
+    async def predict(
+        self,
+        *args: Any,
+        api_name: str | None = None,
+        fn_index: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Call an endpoint and return its result (the last yield for generators)."""
+        job = await self.submit(*args, api_name=api_name, fn_index=fn_index, headers=headers, **kwargs)
+        try:
+            return await job
+        except asyncio.CancelledError:
+            job.cancel()
+            raise
+
+    async def load_all_endpoints(self) -> None:
+        """Also document undocumented endpoints (keyword arguments, defaults, forms)."""
+        await _loop.run_async(self._app.load_all_endpoints())
+
+    async def reset_session(self) -> None:
+        """Start a fresh session: State values start over."""
+        await _loop.run_async(self._app.reset_session())
+
+    async def close(self) -> None:
+        """Close the connection; pending jobs fail with ``ConnectionFailed``."""
+        await _loop.run_async(self._app.aclose())
+
+    async def __aenter__(self) -> AsyncClient:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @classmethod
+    async def duplicate(cls, from_id: str, to_id: str | None = None, token: str | None = None,
+                        **kwargs: Any) -> AsyncClient:
+        """Duplicate a Space (or re-use your earlier duplicate) and connect to it."""
+        from . import _spaces
+
+        client_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _CLIENT_KWARGS}
+        space_id = await asyncio.to_thread(_spaces.duplicate, from_id, to_id, token, **kwargs)
+        tok = token or kwargs.get("hf_token")
+        return await cls.connect(space_id, tok, **client_kwargs)
+
+
+_CLIENT_KWARGS = {"auth", "headers", "download_files", "ssl_verify", "httpx_kwargs", "validate",
+                  "space_timeout", "transport", "max_workers", "analytics_enabled"}
+
+
+def _needs_hub(src: str) -> bool:
+    return isinstance(src, str) and not src.strip().startswith(("http://", "https://"))
+
+
+class Client(_ClientBase):
+    """Use a Gradio app as an API: ``Client("owner/space")`` or ``Client("http://host:7860/")``.
+
+    The sync facade of ``AsyncClient``, compatible with ``gradio_client.Client``. Works in
+    scripts, threads, ``async def`` functions and Jupyter cells alike.
+    """
+
+    def __init__(
+        self,
+        src: str,
+        token: str | bool | None = None,
+        max_workers: int = 40,
+        verbose: bool = True,
+        auth: tuple[str, str] | list[str] | None = None,
+        httpx_kwargs: Mapping[str, Any] | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        download_files: str | Path | Literal[False] = None,  # type: ignore[assignment]
+        ssl_verify: bool = True,
+        analytics_enabled: bool = True,
+        oauth_token: str | None = None,
+        hf_token: str | bool | None = None,
+        validate: bool = True,
+        space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
+        transport: Any = None,
+    ) -> None:
+        """Connect. ``max_workers`` and ``analytics_enabled`` are accepted for compatibility only:
+        gradio_nb needs no worker threads and sends no telemetry.
+        """
+        del max_workers, analytics_enabled, oauth_token
+        self.verbose = verbose
+        self.validate = validate
+        auth_pair = _normalize_auth(auth)
+        prep = _Connection(src, token, hf_token, headers, ssl_verify, httpx_kwargs, download_files,
+                           space_timeout, verbose, transport)
+        self.space_id = prep.space_id
+        self._app = _loop.run_sync(prep.open(auth_pair))
+        self._finalizer = weakref.finalize(self, _close_in_background, self._app)
+        if verbose:
+            print(f"Loaded as API: {self.src} ✔")
+
+    def submit(
+        self,
+        *args: Any,
+        api_name: str | None = None,
+        fn_index: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None = None,
+        **kwargs: Any,
+    ) -> Job:
+        """Start a call and return its ``Job`` at once (``job.result()`` blocks for the value)."""
+        if self._needs_full_info(api_name, kwargs):
+            _loop.run_sync(self._app.load_all_endpoints())
+        endpoint, values, arguments = self._bind(args, kwargs, api_name, fn_index)
+        return self._new_job(endpoint, values, arguments, headers, result_callbacks)
+
+    def predict(
+        self,
+        *args: Any,
+        api_name: str | None = None,
+        fn_index: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        **kwargs: Any,
+    ) -> Any:
+        """Call an endpoint and block until its result (Ctrl-C cancels the remote job)."""
+        job = self.submit(*args, api_name=api_name, fn_index=fn_index, headers=headers, **kwargs)
+        try:
+            if _hooks.blocking_wait is not None:
+                with _hooks.blocking_wait(job):
+                    return job.result()
+            return job.result()
+        except KeyboardInterrupt:
+            job.cancel()
+            raise
+
+    def load_all_endpoints(self) -> None:
+        """Also document undocumented endpoints (keyword arguments, defaults, forms)."""
+        _loop.run_sync(self._app.load_all_endpoints())
+
+    def reset_session(self) -> None:
+        """Start a fresh session: State values start over."""
+        _loop.run_sync(self._app.reset_session())
+
+    def close(self) -> None:
+        """Close the connection; pending jobs fail with ``ConnectionFailed``."""
+        self._finalizer.detach()
+        if not self._app.closed:
+            _loop.run_sync(self._app.aclose())
+
+    def __enter__(self) -> Client:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @classmethod
+    def duplicate(
+        cls,
+        from_id: str,
+        to_id: str | None = None,
+        token: str | None = None,
+        private: bool = True,
+        hardware: str | None = None,
+        secrets: dict[str, str] | None = None,
+        sleep_timeout: int = 5,
+        max_workers: int = 40,
+        verbose: bool = True,
+        *,
+        hf_token: str | None = None,
+        **client_kwargs: Any,
+    ) -> Client:
+        """Duplicate a Space into your account (or re-use your earlier duplicate) and connect.
+
+        Same parameters as ``gradio_client.Client.duplicate``; ``hf_token`` is accepted too.
+        """
+        from . import _spaces
+
+        space_id = _spaces.duplicate(
+            from_id, to_id, token, private, hardware, secrets, sleep_timeout,
+            hf_token=hf_token, verbose=verbose,
+        )
+        return cls(space_id, token, max_workers, verbose, hf_token=hf_token, **client_kwargs)
+
+    def widget(self, api_name: str | None = None) -> Any:
+        """Interactive forms for the endpoints (one tab each), or for one endpoint."""
+        return _hooks.notebook().client_widget(self, api_name=api_name)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        return _hooks.notebook().client_mimebundle(self)
+
+
+def _close_in_background(app: App) -> None:
+    """A Client dropped without close(): release its connections on the loop thread."""
+    try:
+        if not app.closed:
+            _loop.call_soon(lambda: asyncio.ensure_future(app.aclose()))
+    except RuntimeError:  # interpreter shutting down
+        pass

@@ -1,0 +1,149 @@
+"""The one exception tree of gradio_nb.
+
+    GradioNBError
+    ├── ConfigError (also ValueError)      bad local input: client options, api_name, arguments
+    │   ├── EndpointNotFoundError           unknown api_name / fn_index
+    │   ├── ArgumentError (also TypeError)  missing / unknown / duplicated / mistyped arguments
+    │   └── FileInputError                  handle_file on a missing path, a directory, too big...
+    ├── ConnectionFailed                    the app could not be reached or went away
+    │   └── ServerStoppedError              the server ended a stream with jobs pending
+    ├── ProtocolError                       the server spoke the protocol badly
+    ├── AuthenticationError                 login refused / credentials missing (401/400 on login)
+    ├── TooManyRequestsError                HTTP 429
+    ├── QueueError                          HTTP 503: queue full or stopped
+    ├── ValidationError                     HTTP 422 from the app's validator
+    ├── AppError                            the app's function raised (gr.Error or otherwise)
+    ├── JobCancelledError (also concurrent.futures.CancelledError)
+    ├── JobTimeoutError (also TimeoutError) result(timeout=...) ran out
+    └── SpaceError                          a Hugging Face Space cannot be used
+        └── SpaceStageError                 BUILD_ERROR, PAUSED, ... or waited too long
+
+Where gradio_client raises its own exception (``AppError``, ``AuthenticationError``,
+``TooManyRequestsError``, ``QueueError``, ``ValidationError``), ours has the same name and
+attributes, so ``except AppError`` code keeps working after the import change.
+Where gradio_client raises a bare ``ValueError``/``TypeError``, ours subclasses it too.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from typing import Any
+
+__all__ = [
+    "GradioNBError",
+    "ConfigError",
+    "EndpointNotFoundError",
+    "ArgumentError",
+    "FileInputError",
+    "ConnectionFailed",
+    "ServerStoppedError",
+    "ProtocolError",
+    "AuthenticationError",
+    "TooManyRequestsError",
+    "QueueError",
+    "ValidationError",
+    "AppError",
+    "JobCancelledError",
+    "JobTimeoutError",
+    "SpaceError",
+    "SpaceStageError",
+]
+
+
+class GradioNBError(Exception):
+    """Root of every error gradio_nb raises."""
+
+
+class ConfigError(GradioNBError, ValueError):
+    """Raised when local input (options, endpoint names, arguments) cannot be used."""
+
+
+class EndpointNotFoundError(ConfigError):
+    """Raised when an ``api_name`` or ``fn_index`` names no callable endpoint."""
+
+
+class ArgumentError(ConfigError, TypeError):
+    """Raised when predict/submit arguments do not fit the endpoint's signature."""
+
+
+class FileInputError(ConfigError):
+    """Raised when a file argument cannot be sent (missing, a directory, unreadable, too big)."""
+
+
+class ConnectionFailed(GradioNBError, ConnectionError):
+    """Raised when the app cannot be reached, or the connection to it was lost."""
+
+
+class ServerStoppedError(ConnectionFailed):
+    """Raised for jobs still pending when the server stops or cuts their stream."""
+
+
+class ProtocolError(GradioNBError):
+    """Raised when the server answers something the Gradio protocol does not allow."""
+
+
+class AuthenticationError(GradioNBError):
+    """Raised when the app needs credentials, or refused the ones given."""
+
+
+class TooManyRequestsError(GradioNBError):
+    """Raised on HTTP 429. ``retry_after`` is the server's hint in seconds, if any."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class QueueError(GradioNBError):
+    """Raised when the app's queue is full or stopped (HTTP 503)."""
+
+
+class ValidationError(GradioNBError):
+    """Raised when the app's validator rejects the inputs (HTTP 422)."""
+
+    def __init__(self, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(message)
+        self.errors = errors or []
+
+
+class AppError(GradioNBError):
+    """Raised when the app's function raised; carries the app's message and title.
+
+    Same attributes as gradio_client's ``AppError``.
+    """
+
+    def __init__(
+        self,
+        message: str = "Error raised.",
+        duration: float | None = 10,
+        visible: bool = True,
+        title: str = "Error",
+        print_exception: bool = True,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.duration = duration
+        self.visible = visible
+        self.title = title
+        self.print_exception = print_exception
+
+
+class JobCancelledError(GradioNBError, concurrent.futures.CancelledError):
+    """Raised by ``Job.result()`` for a job that was cancelled."""
+
+
+class JobTimeoutError(GradioNBError, TimeoutError):
+    """Raised when ``Job.result(timeout=...)`` runs out before the job finished."""
+
+
+class SpaceError(GradioNBError):
+    """Raised when a Hugging Face Space cannot be resolved or used."""
+
+
+class SpaceStageError(SpaceError):
+    """Raised when a Space is in a stage it cannot serve from (or stayed building too long)."""
+
+    def __init__(self, message: str, *, stage: str | None = None, url: str | None = None) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.url = url

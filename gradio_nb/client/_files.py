@@ -1,0 +1,250 @@
+"""Files: ``handle_file``, streamed uploads before a call, streamed downloads after it."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import ipaddress
+import os
+import tempfile
+import urllib.parse
+from pathlib import Path
+from typing import Any, Mapping
+
+import httpx
+
+from ._exceptions import FileInputError, GradioNBError, ProtocolError
+from ._protocol.files import (
+    FILE_DATA_META,
+    collect_files,
+    is_file_data_with_meta,
+    is_legacy_file_obj,
+    map_files,
+    safe_filename,
+)
+from ._protocol.routes import Routes
+from ._transport import Transport
+
+__all__ = ["handle_file", "default_download_dir", "FileHandler"]
+
+_CHUNK = 1 << 16
+
+
+def default_download_dir() -> str:
+    """Where outputs land by default: ``$GRADIO_TEMP_DIR`` or ``<tmp>/gradio`` (as gradio_client)."""
+    return os.environ.get("GRADIO_TEMP_DIR") or str(Path(tempfile.gettempdir()) / "gradio")
+
+
+def _is_url(value: str) -> bool:
+    return value.startswith(("http://", "https://"))
+
+
+def handle_file(filepath_or_url: str | os.PathLike[str]) -> dict[str, Any]:
+    """Mark a local path or an http(s) URL as a file argument; it is uploaded when the call is made.
+
+    Errors (a missing path, a directory, an unreadable file) are raised here, before anything is
+    sent.
+    """
+    if isinstance(filepath_or_url, os.PathLike):
+        filepath_or_url = os.fspath(filepath_or_url)
+    if not isinstance(filepath_or_url, str):
+        raise FileInputError(
+            f"handle_file() takes a path or an http(s) URL, not {type(filepath_or_url).__name__}."
+        )
+    value = filepath_or_url
+    if _is_url(value):
+        name = Path(urllib.parse.urlsplit(value).path).name or "file"
+        return {"path": value, "url": value, "orig_name": name, "meta": dict(FILE_DATA_META)}
+    path = Path(value).expanduser()
+    if not path.exists():
+        hint = " It looks like a URL without http(s)://." if "://" in value or value.startswith("www.") else ""
+        raise FileInputError(f"handle_file: no such file: {value!r}.{hint}")
+    if path.is_dir():
+        raise FileInputError(
+            f"handle_file: {value!r} is a directory. Pass one file, or zip the folder first."
+        )
+    if not os.access(path, os.R_OK):
+        raise FileInputError(f"handle_file: {value!r} is not readable (permission denied).")
+    return {"path": str(path), "orig_name": path.name, "meta": dict(FILE_DATA_META)}
+
+
+def _host_is_private(host: str) -> bool:
+    """True when Gradio's URL validation would refuse this host (loopback, private, link-local).
+
+    Decided from the name alone (no DNS lookup, which would need a thread): IP literals by their
+    range, ``localhost`` and single-label or ``.local``/``.internal`` names as private.
+    """
+    host = host.strip("[]").lower()
+    try:
+        return not ipaddress.ip_address(host).is_global
+    except ValueError:
+        pass
+    return host == "localhost" or "." not in host or host.endswith((".localhost", ".local", ".internal"))
+
+
+class FileHandler:
+    """Uploads file arguments and downloads file outputs for one app."""
+
+    def __init__(
+        self,
+        transport: Transport,
+        routes: Routes,
+        *,
+        download_dir: str | os.PathLike[str] | None,
+        max_file_size: int | None,
+        files_need_meta: bool,
+    ) -> None:
+        self._transport = transport
+        self._routes = routes
+        self.download_dir = Path(download_dir) if download_dir else None
+        self.max_file_size = max_file_size
+        self._is_output_file = is_file_data_with_meta if files_need_meta else is_legacy_file_obj
+        self._downloaded: dict[str, asyncio.Future[str]] = {}
+
+    # -- uploads -----------------------------------------------------------------------------
+
+    async def prepare_inputs(self, data: list[Any], labels: list[str]) -> list[Any]:
+        """Upload every ``handle_file`` dict in ``data`` and replace it with the server's FileData."""
+        pending: list[tuple[int, dict[str, Any]]] = []
+        for i, value in enumerate(data):
+            for f in collect_files(value, is_file_data_with_meta):
+                pending.append((i, f))
+        if not pending:
+            return data
+        for i, f in pending:
+            self._check_local(f, labels[i] if i < len(labels) else "")
+        uploaded = await asyncio.gather(
+            *(self._upload_one(f, labels[i] if i < len(labels) else "") for i, f in pending)
+        )
+        replacements = {id(f): new for (_, f), new in zip(pending, uploaded)}
+        return [
+            map_files(value, lambda f: replacements.get(id(f), f), is_file_data_with_meta)
+            for value in data
+        ]
+
+    def _check_local(self, f: Mapping[str, Any], label: str) -> None:
+        path = f["path"]
+        if _is_url(path):
+            return
+        where = f" for {label!r}" if label else ""
+        try:
+            size = os.path.getsize(path)
+        except FileNotFoundError:
+            raise FileInputError(f"File {path!r}{where} does not exist (any more).") from None
+        except OSError as exc:
+            raise FileInputError(f"File {path!r}{where} cannot be read: {exc.strerror}.") from None
+        if os.path.isdir(path):
+            raise FileInputError(f"{path!r}{where} is a directory, not a file.")
+        if self.max_file_size is not None and size > self.max_file_size:
+            raise FileInputError(
+                f"File {path!r}{where} is {size:,} bytes; the app accepts at most "
+                f"{self.max_file_size:,} bytes (its max_file_size). Nothing was uploaded."
+            )
+
+    async def _upload_one(self, f: Mapping[str, Any], label: str) -> dict[str, Any]:
+        path = str(f["path"])
+        if _is_url(path):
+            return await self._url_input(f, label)
+        name = safe_filename(f.get("orig_name") or Path(path).name)
+        with open(path, "rb") as fileobj:  # streamed by httpx in 64 KiB chunks
+            response = await self._transport.request(
+                "POST", self._routes.upload, what=f"Uploading {name}",
+                files=[("files", (name, fileobj))],
+                timeout=httpx.Timeout(connect=10.0, read=None, write=None, pool=None),
+            )
+        paths = response.json()
+        if not isinstance(paths, list) or not paths or not isinstance(paths[0], str):
+            raise ProtocolError(f"Uploading {name}: the server answered {paths!r}, not a list of paths.")
+        return {"path": paths[0], "orig_name": name, "meta": dict(FILE_DATA_META)}
+
+    async def _url_input(self, f: Mapping[str, Any], label: str) -> dict[str, Any]:
+        url = str(f["path"])
+        name = safe_filename(f.get("orig_name") or Path(urllib.parse.urlsplit(url).path).name)
+        host = urllib.parse.urlsplit(url).hostname or ""
+        if not _host_is_private(host):
+            # Public URLs are fetched by the server itself, as gradio_client does; a quick HEAD
+            # turns a dead link into an error before the call instead of an opaque app failure.
+            try:
+                head = await self._transport.http.head(url, follow_redirects=True, timeout=10.0)
+            except httpx.HTTPError:
+                head = None  # unreachable from here; the server may still reach it
+            if head is not None and head.status_code in (404, 410):
+                raise FileInputError(f"File URL {url!r} answers HTTP {head.status_code}. Check the URL.")
+            return {"path": url, "orig_name": name, "meta": dict(FILE_DATA_META)}
+        # Gradio refuses private and loopback URLs: fetch here, then upload.
+        with tempfile.TemporaryDirectory(prefix="gradio_nb-") as tmp:
+            local = Path(tmp) / name
+            try:
+                async with self._transport.http.stream("GET", url, follow_redirects=True) as r:
+                    if r.status_code != 200:
+                        raise FileInputError(
+                            f"Fetching file URL {url!r}: HTTP {r.status_code}. Check the URL."
+                        )
+                    with open(local, "wb") as out:
+                        async for chunk in r.aiter_bytes(_CHUNK):
+                            out.write(chunk)
+            except httpx.HTTPError as exc:
+                raise FileInputError(f"Fetching file URL {url!r} failed: {exc}.") from exc
+            self._check_local({"path": str(local)}, label)
+            return await self._upload_one({"path": str(local), "orig_name": name}, label)
+
+    # -- downloads ---------------------------------------------------------------------------
+
+    def has_files(self, value: Any) -> bool:
+        return self.download_dir is not None and bool(collect_files(value, self._is_output_file))
+
+    async def process_outputs(self, data: list[Any]) -> list[Any]:
+        """Download every output file; returns ``data`` with local paths in their place."""
+        if self.download_dir is None:
+            return data
+        files = collect_files(data, self._is_output_file)
+        if not files:
+            return data
+        local = await asyncio.gather(*(self._download(f) for f in files))
+        by_id = {id(f): path for f, path in zip(files, local)}
+        return [map_files(v, lambda f: by_id.get(id(f), f), self._is_output_file) for v in data]
+
+    async def _download(self, f: Mapping[str, Any]) -> str:
+        key = str(f.get("url") if f.get("is_stream") else f["path"])
+        future = self._downloaded.get(key)
+        if future is None:
+            future = asyncio.ensure_future(self._fetch(f))
+            self._downloaded[key] = future
+            future.add_done_callback(lambda fut, key=key: self._forget_failed(key, fut))
+        return await asyncio.shield(future)
+
+    def _forget_failed(self, key: str, future: asyncio.Future[str]) -> None:
+        if future.cancelled() or future.exception() is not None:
+            self._downloaded.pop(key, None)
+
+    async def _fetch(self, f: Mapping[str, Any]) -> str:
+        assert self.download_dir is not None
+        if f.get("is_stream") and isinstance(f.get("url"), str):
+            url = self._routes.absolute(f["url"])
+            name = safe_filename(Path(urllib.parse.urlsplit(url).path).name)
+        else:
+            url = self._routes.file(str(f["path"]))
+            name = safe_filename(Path(str(f["path"]).replace("\\", "/")).name or str(f.get("orig_name") or ""))
+        self.download_dir.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        tmp = tempfile.NamedTemporaryFile(dir=self.download_dir, prefix=".part-", delete=False)
+        try:
+            with tmp:
+                async with self._transport.stream(
+                    "GET", url, what=f"Downloading output file {name}", follow_redirects=True
+                ) as response:
+                    async for chunk in response.aiter_bytes(_CHUNK):
+                        digest.update(chunk)
+                        tmp.write(chunk)
+            folder = self.download_dir / digest.hexdigest()
+            folder.mkdir(exist_ok=True)
+            target = folder / name
+            os.replace(tmp.name, target)
+            return str(target)
+        except GradioNBError:
+            raise
+        except OSError as exc:
+            raise GradioNBError(f"Could not save output file {name} in {self.download_dir}: {exc}") from exc
+        finally:
+            if os.path.exists(tmp.name):
+                os.unlink(tmp.name)

@@ -1,0 +1,104 @@
+"""FileData values (PROTOCOL.md §11), without I/O: detection, traversal and safe names."""
+
+from __future__ import annotations
+
+import os
+import re
+import unicodedata
+from typing import Any, Callable, Mapping
+
+__all__ = [
+    "FILE_DATA_META",
+    "contains_file_schema",
+    "is_file_data_with_meta",
+    "is_legacy_file_obj",
+    "map_files",
+    "collect_files",
+    "safe_filename",
+]
+
+FILE_DATA_META = {"_type": "gradio.FileData"}
+
+# Windows device names: a file called "CON" or "nul.txt" cannot be created there.
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f<>:"/\\|?*]')
+_MAX_NAME_BYTES = 200
+
+
+def is_file_data_with_meta(value: Any) -> bool:
+    """A FileData dict as sse_v2.1+ servers mark it (and as ``handle_file`` builds it)."""
+    return (
+        isinstance(value, dict)
+        and isinstance(value.get("path"), str)
+        and isinstance(value.get("meta"), dict)
+        and value["meta"].get("_type") == "gradio.FileData"
+    )
+
+
+def is_legacy_file_obj(value: Any) -> bool:
+    """Any dict with a string ``path``: how servers before sse_v2.1 mark files."""
+    return isinstance(value, dict) and isinstance(value.get("path"), str)
+
+
+def contains_file_schema(schema: Any) -> bool:
+    """Whether a component's JSON schema contains a FileData object anywhere."""
+    if isinstance(schema, Mapping):
+        if schema.get("title") == "FileData":
+            return True
+        props = schema.get("properties")
+        if isinstance(props, Mapping) and "path" in props and "meta" in props:
+            return True
+        return any(contains_file_schema(v) for v in schema.values())
+    if isinstance(schema, (list, tuple)):
+        return any(contains_file_schema(v) for v in schema)
+    return False
+
+
+def map_files(value: Any, fn: Callable[[dict[str, Any]], Any], is_file: Callable[[Any], bool]) -> Any:
+    """Return ``value`` with every file dict replaced by ``fn(file)`` (gradio_client's traverse)."""
+    if is_file(value):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: map_files(v, fn, is_file) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [map_files(v, fn, is_file) for v in value]
+    return value
+
+
+def collect_files(value: Any, is_file: Callable[[Any], bool]) -> list[dict[str, Any]]:
+    """Every file dict inside ``value``, depth first."""
+    found: list[dict[str, Any]] = []
+
+    def visit(node: Any) -> None:
+        if is_file(node):
+            found.append(node)
+        elif isinstance(node, dict):
+            for v in node.values():
+                visit(v)
+        elif isinstance(node, (list, tuple)):
+            for v in node:
+                visit(v)
+
+    visit(value)
+    return found
+
+
+def safe_filename(name: str, default: str = "file") -> str:
+    """A server-given file name made safe to create inside a download folder.
+
+    Keeps only the last path component (both ``/`` and ``\\``), removes control and reserved
+    characters, drive letters and leading dots, avoids Windows device names and caps the length
+    while keeping the extension. The result never contains a separator and is never ``..``.
+    """
+    name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
+    name = name.split(":")[-1]  # drive letters ("C:x") and NTFS streams ("a:b")
+    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    stem, ext = os.path.splitext(name)
+    if stem.upper() in _RESERVED:
+        stem = "_" + stem
+    if len(ext.encode()) > 20:
+        stem, ext = stem + ext, ""
+    budget = _MAX_NAME_BYTES - len(ext.encode())
+    stem = stem.encode()[:budget].decode("utf-8", "ignore")
+    name = stem + ext
+    return name if name and name not in {".", ".."} else default

@@ -1,0 +1,111 @@
+"""URL layout (PROTOCOL.md §1) and what each protocol version changes (§16)."""
+
+from __future__ import annotations
+
+import urllib.parse
+from dataclasses import dataclass
+
+from .._exceptions import ConfigError, ProtocolError
+
+__all__ = ["Routes", "ProtocolFeatures", "normalize_src", "protocol_features", "version_tuple"]
+
+
+def normalize_src(src: str) -> str:
+    """``http://host/app`` -> ``http://host/app/``: relative joins keep the mount path."""
+    if not isinstance(src, str) or not src.strip():
+        raise ConfigError("src must be a URL such as 'http://127.0.0.1:7860' or a Space id 'owner/name'.")
+    src = src.strip()
+    parts = urllib.parse.urlsplit(src)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigError(
+            f"{src!r} is not an http(s) URL. Pass the app's full URL (e.g. 'http://127.0.0.1:7860/') "
+            "or a Hugging Face Space id ('owner/name')."
+        )
+    path = parts.path if parts.path.endswith("/") else parts.path + "/"
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    out: list[int] = []
+    for piece in version.split(".")[:3]:
+        digits = "".join(ch for ch in piece if ch.isdigit())
+        out.append(int(digits) if digits else 0)
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class ProtocolFeatures:
+    """How one protocol version behaves, so no code compares protocol strings."""
+
+    name: str
+    diffs: bool  # generator yields after the first are diffs (sse_v2+)
+    server_closes_stream: bool  # the server sends close_stream (sse_v3); before, the client closes
+    files_need_meta: bool  # only FileData with meta are files (sse_v2.1+; we use it for v3 too)
+    cancel_route: bool  # POST cancel exists (gradio > 4.29)
+
+
+def protocol_features(protocol: str, version: str) -> ProtocolFeatures:
+    if protocol not in ("sse_v1", "sse_v2", "sse_v2.1", "sse_v3"):
+        raise ProtocolError(
+            f"This app speaks the Gradio protocol {protocol!r} (Gradio < 4); gradio_nb supports "
+            "sse_v1 to sse_v3, i.e. Gradio 4.x and newer."
+        )
+    return ProtocolFeatures(
+        name=protocol,
+        diffs=protocol != "sse_v1",
+        server_closes_stream=protocol == "sse_v3",
+        # sse_v3 servers always mark files with meta; treating any {"path": ...} as a file is
+        # the reference client's bug (PROTOCOL.md §17.1).
+        files_need_meta=protocol in ("sse_v2.1", "sse_v3"),
+        cancel_route=version_tuple(version) > (4, 29, 0),
+    )
+
+
+class Routes:
+    """Absolute URLs of one app. ``src`` ends with '/', ``api`` is the prefixed base."""
+
+    __slots__ = ("src", "api")
+
+    def __init__(self, src: str, api_prefix: str = "") -> None:
+        self.src = src
+        prefix = api_prefix.strip("/")
+        self.api = urllib.parse.urljoin(src, prefix + "/") if prefix else src
+
+    @property
+    def config(self) -> str:
+        return self.src + "config"
+
+    @property
+    def login(self) -> str:
+        return self.src + "login"
+
+    def info(self, all_endpoints: bool = False) -> str:
+        return self.api + ("info?all_endpoints=True" if all_endpoints else "info?serialize=False")
+
+    @property
+    def join(self) -> str:
+        return self.api + "queue/join"
+
+    def data(self, session_hash: str) -> str:
+        return self.api + "queue/data?session_hash=" + urllib.parse.quote(session_hash, safe="")
+
+    @property
+    def cancel(self) -> str:
+        return self.api + "cancel"
+
+    @property
+    def reset(self) -> str:
+        return self.api + "reset"
+
+    def heartbeat(self, session_hash: str) -> str:
+        return self.api + "heartbeat/" + urllib.parse.quote(session_hash, safe="")
+
+    @property
+    def upload(self) -> str:
+        return self.api + "upload"
+
+    def file(self, server_path: str) -> str:
+        return self.api + "file=" + urllib.parse.quote(server_path, safe="/")
+
+    def absolute(self, url: str) -> str:
+        return urllib.parse.urljoin(self.src, url)

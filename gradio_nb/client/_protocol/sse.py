@@ -1,0 +1,51 @@
+"""Server-sent events: text chunks in, Gradio message dicts out.
+
+The SSE framing is decoded by httpx-sse's decoders (WHATWG rules: ``\\r\\n``/``\\r``/``\\n``
+line ends, comments, multi-line ``data:``); this module only adds incremental feeding and the
+JSON step, so the stream reader stays a short loop and the tests need no server.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from httpx_sse import ServerSentEvent
+from httpx_sse._decoders import SSEDecoder, SSELineDecoder
+
+__all__ = ["SSEParser", "ServerSentEvent", "decode_json"]
+
+
+class SSEParser:
+    """Incremental SSE decoder: ``feed(text)`` returns the events completed by ``text``."""
+
+    __slots__ = ("_lines", "_events")
+
+    def __init__(self) -> None:
+        self._lines = SSELineDecoder()
+        self._events = SSEDecoder()
+
+    def feed(self, text: str) -> list[ServerSentEvent]:
+        out: list[ServerSentEvent] = []
+        for line in self._lines.decode(text):
+            event = self._events.decode(line)
+            if event is not None:
+                out.append(event)
+        return out
+
+    def close(self) -> list[ServerSentEvent]:
+        """Flush what is buffered; a trailing event without its blank line is dropped (per spec)."""
+        out: list[ServerSentEvent] = []
+        for line in self._lines.flush():
+            event = self._events.decode(line)
+            if event is not None:
+                out.append(event)
+        return out
+
+
+def decode_json(data: str) -> dict[str, Any]:
+    """The JSON object carried by one event's data. Raises ``ValueError`` for anything else."""
+    value = json.loads(data)
+    if not isinstance(value, dict):
+        raise ValueError(f"expected a JSON object, got {type(value).__name__}")
+    return value

@@ -1,0 +1,268 @@
+"""The one ``httpx.AsyncClient`` of a Client, and the translation of HTTP failures into our errors.
+
+Every request of a Client goes through ``Transport``: one connection pool, one cookie jar, one
+place that decides which headers go to which host (user headers and the HF token only to the
+hosts they are for, checked on every request including redirects), and one mapping from
+status codes and httpx exceptions to the gradio_nb exception tree.
+"""
+
+from __future__ import annotations
+
+import platform
+import urllib.parse
+import warnings
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Mapping
+
+import httpx
+
+from ._exceptions import (
+    AuthenticationError,
+    ConnectionFailed,
+    GradioNBError,
+    ProtocolError,
+    QueueError,
+    TooManyRequestsError,
+    ValidationError,
+)
+
+__all__ = ["Transport", "DEFAULT_TIMEOUT", "origin_of"]
+
+# Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
+# can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=None)
+STREAM_READ_TIMEOUT = 45.0
+
+_warned_insecure = False
+
+
+def origin_of(url: str | httpx.URL) -> tuple[str, str, int | None]:
+    parsed = httpx.URL(str(url))
+    port = parsed.port or (443 if parsed.scheme == "https" else 80)
+    return (parsed.scheme, parsed.host, port)
+
+
+def _user_agent() -> str:
+    from .. import __version__
+
+    return f"gradio_nb/{__version__}; httpx/{httpx.__version__}; python/{platform.python_version()}"
+
+
+def _detail(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        text = response.text.strip()
+        return text[:300] if text else response.reason_phrase
+    if isinstance(body, dict) and "detail" in body:
+        detail = body["detail"]
+        if isinstance(detail, dict):
+            return str(detail.get("error") or detail)
+        return str(detail)
+    return str(body)[:300]
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    value = response.headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        from email.utils import parsedate_to_datetime
+        from datetime import datetime, timezone
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+class Transport:
+    """HTTP for one app: pooled, cookie-aware, with per-host header policy."""
+
+    def __init__(
+        self,
+        src: str,
+        *,
+        headers: Mapping[str, str] | None = None,
+        hf_token: str | None = None,
+        token_hosts: frozenset[str] = frozenset(),
+        ssl_verify: bool = True,
+        httpx_kwargs: Mapping[str, Any] | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        space_id: str | None = None,
+    ) -> None:
+        global _warned_insecure
+        self.src = src
+        self.space_id = space_id
+        self._origin = origin_of(src)
+        self._user_headers = {k: v for k, v in (headers or {}).items()}
+        self._hf_token = hf_token
+        self._token_hosts = token_hosts
+        self._suspect_pool = False
+        if not ssl_verify and not _warned_insecure:
+            _warned_insecure = True
+            warnings.warn(
+                "ssl_verify=False: TLS certificates of the app are not checked; anyone on the "
+                "network path can read and change the traffic.",
+                UserWarning,
+                stacklevel=4,
+            )
+        kwargs: dict[str, Any] = {
+            "timeout": DEFAULT_TIMEOUT,
+            "verify": ssl_verify,
+            "follow_redirects": False,
+            "limits": httpx.Limits(max_connections=None, max_keepalive_connections=64),
+        }
+        kwargs.update(httpx_kwargs or {})
+        if transport is not None:
+            kwargs["transport"] = transport
+        hooks = kwargs.setdefault("event_hooks", {})
+        hooks.setdefault("request", []).insert(0, self._apply_header_policy)
+        base_headers = {"user-agent": _user_agent()}
+        base_headers.update(kwargs.pop("headers", {}) or {})
+        self.http = httpx.AsyncClient(headers=base_headers, **kwargs)
+
+    # -- header policy -----------------------------------------------------------------------
+
+    async def _apply_header_policy(self, request: httpx.Request) -> None:
+        """User headers go to the app's origin only; the HF token to the Space's hosts only."""
+        if origin_of(request.url) == self._origin:
+            for key, value in self._user_headers.items():
+                request.headers.setdefault(key, value)
+        if self._hf_token and request.url.host in self._token_hosts:
+            request.headers["x-hf-authorization"] = f"Bearer {self._hf_token}"
+        else:
+            request.headers.pop("x-hf-authorization", None)
+
+    # -- requests ------------------------------------------------------------------------------
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        what: str,
+        expected: tuple[int, ...] = (200,),
+        **kwargs: Any,
+    ) -> httpx.Response:
+        """Send a request and return a response with an expected status, or raise ours."""
+        response = await self._send(method, url, what=what, **kwargs)
+        if response.status_code not in expected:
+            raise self.error_for(response, what)
+        return response
+
+    async def _send(self, method: str, url: str, *, what: str, **kwargs: Any) -> httpx.Response:
+        for attempt in (1, 2):
+            try:
+                response = await self.http.request(method, url, **kwargs)
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                # After a 5xx, Gradio may drop the keep-alive connection without saying so
+                # (PROTOCOL.md §4); a request sent on it never reached the app: send it again.
+                if attempt == 1 and self._suspect_pool:
+                    self._suspect_pool = False
+                    continue
+                raise self.connection_error(exc, what) from exc
+            except httpx.TimeoutException as exc:
+                raise self.connection_error(exc, what) from exc
+            except httpx.TransportError as exc:
+                raise self.connection_error(exc, what) from exc
+            if response.status_code >= 500:
+                self._suspect_pool = True
+            return response
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    @asynccontextmanager
+    async def stream(self, method: str, url: str, *, what: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
+        """A streamed response with status 200 (else our error)."""
+        timeout = kwargs.pop("timeout", None)
+        if timeout is None:
+            base = self.http.timeout
+            timeout = httpx.Timeout(
+                connect=base.connect, read=STREAM_READ_TIMEOUT if base.read is not None else None,
+                write=base.write, pool=base.pool,
+            )
+        try:
+            async with self.http.stream(method, url, timeout=timeout, **kwargs) as response:
+                if response.status_code != 200:
+                    await response.aread()
+                    raise self.error_for(response, what)
+                yield response
+        except GradioNBError:
+            raise
+        except httpx.TransportError as exc:
+            raise self.connection_error(exc, what) from exc
+
+    async def aclose(self) -> None:
+        await self.http.aclose()
+
+    # -- errors --------------------------------------------------------------------------------
+
+    def connection_error(self, exc: Exception, what: str) -> ConnectionFailed:
+        if isinstance(exc, httpx.ConnectTimeout):
+            reason = "connecting timed out"
+        elif isinstance(exc, httpx.ReadTimeout):
+            reason = "the server sent nothing in time (read timeout)"
+        elif isinstance(exc, httpx.ConnectError):
+            reason = "the connection was refused or the host is unreachable"
+        elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+            reason = "the server closed the connection"
+        else:
+            reason = type(exc).__name__
+        return ConnectionFailed(f"{what} failed: {reason} ({self.src}). Is the app running?")
+
+    def error_for(self, response: httpx.Response, what: str) -> GradioNBError:
+        status = response.status_code
+        detail = _detail(response)
+        if status == 401:
+            return AuthenticationError(
+                f"{what}: the app at {self.src} needs a login ({detail}). "
+                "Pass auth=(username, password) to Client."
+            )
+        if status == 403 and self.space_id:
+            return AuthenticationError(f"{what}: access to {self.space_id} was refused ({detail}).")
+        if status == 429:
+            retry_after = _retry_after(response)
+            message = f"{what}: too many requests to {self.src} (HTTP 429)."
+            if retry_after is not None:
+                message += f" The server asks to retry after {retry_after:.0f} s."
+            if self.space_id:
+                from ._spaces import rate_limit_hint
+
+                message += " " + rate_limit_hint(self.space_id)
+            return TooManyRequestsError(message, retry_after=retry_after)
+        if status == 503:
+            return QueueError(
+                f"Queue is full! Please try again. ({detail})" if "full" in detail.lower()
+                else f"{what}: the app is unavailable (HTTP 503: {detail})."
+            )
+        if status == 422:
+            return validation_error(response)
+        return ProtocolError(f"{what}: HTTP {status} from {_strip_query(str(response.url))}: {detail}")
+
+
+def _strip_query(url: str) -> str:
+    parts = urllib.parse.urlsplit(url)
+    return urllib.parse.urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
+
+
+def validation_error(response: httpx.Response) -> ValidationError:
+    """422 at join time: the app's ``validator=`` or FastAPI's body validation (PROTOCOL.md §4)."""
+    try:
+        detail = response.json().get("detail")
+    except (ValueError, AttributeError):
+        detail = None
+    if isinstance(detail, list):
+        failed = [d for d in detail if isinstance(d, dict) and d.get("__type__") == "validate"
+                  and not d.get("is_valid", True)]
+        if failed:
+            lines = [f"- {d.get('parameter_name')}: {d.get('message')}" for d in failed]
+            return ValidationError(
+                f"{len(failed)} parameter(s) failed validation:\n" + "\n".join(lines), errors=failed
+            )
+        msgs = [f"- {'.'.join(map(str, d.get('loc', [])))}: {d.get('msg')}" for d in detail
+                if isinstance(d, dict)]
+        return ValidationError("The app rejected the request body:\n" + "\n".join(msgs), errors=detail)
+    return ValidationError(f"The app rejected the inputs (HTTP 422): {detail or response.text[:300]}")
