@@ -53,7 +53,13 @@ def _space_progress() -> Any:
     return _notebook_layer().space_progress() if _in_kernel() else None
 
 
+def _on_job(job: Any) -> None:
+    if _in_kernel():
+        _notebook_layer().register_job(job)
+
+
 _hooks.blocking_wait = _blocking_wait
+_hooks.on_job = _on_job
 _hooks.space_progress = _space_progress
 
 

@@ -202,6 +202,13 @@ class _ClientBase:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
 
+    def widget(self, api_name: str | None = None) -> Any:
+        """Interactive forms for the endpoints (one tab each), or for one endpoint (Jupyter)."""
+        return _hooks.notebook().client_widget(self, api_name=api_name)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        return _hooks.notebook().client_mimebundle(self)
+
     def _bind(
         self, args: Sequence[Any], kwargs: Mapping[str, Any], api_name: str | None, fn_index: int | None
     ) -> tuple[Endpoint, list[Any], dict[str, Any]]:
@@ -246,6 +253,8 @@ class _ClientBase:
                     _run_callback(lambda cb=callback: cb(*value) if isinstance(value, tuple) else cb(value))
 
             job.add_done_callback(on_done)
+        if _hooks.on_job is not None:
+            _hooks.on_job(job)
         _loop.call_soon(app.start, job, values, dict(headers) if headers else None)
         return job
 
@@ -485,12 +494,6 @@ class Client(_ClientBase):
         )
         return cls(space_id, token, max_workers, verbose, hf_token=hf_token, **client_kwargs)
 
-    def widget(self, api_name: str | None = None) -> Any:
-        """Interactive forms for the endpoints (one tab each), or for one endpoint."""
-        return _hooks.notebook().client_widget(self, api_name=api_name)
-
-    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
-        return _hooks.notebook().client_mimebundle(self)
 
 
 def _close_in_background(app: App) -> None:

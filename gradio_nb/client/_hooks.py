@@ -12,11 +12,14 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from ._job import Job
 
-__all__ = ["blocking_wait", "space_progress", "notebook", "set_notebook_loader"]
+__all__ = ["blocking_wait", "space_progress", "on_job", "notebook", "set_notebook_loader"]
 
 # Given the job a blocking predict() waits for, returns a context manager that shows its
 # progress while the caller blocks (a compact line in a notebook). None: show nothing.
 blocking_wait: Callable[[Job], AbstractContextManager[Any]] | None = None
+
+# Called with every new Job (the notebook layer keeps a registry for `%gradio jobs`).
+on_job: Callable[[Job], None] | None = None
 
 # Returns the on_progress callback used while a Space builds or wakes up (a card in a
 # notebook). None: the terminal line renderer of _spaces.

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Iterator, Mapping
 
+from . import _loop
 from ._exceptions import JobCancelledError, JobTimeoutError
 from ._protocol.job_state import JobState, OutputUpdate, Phase, Status, StatusUpdate
 from ._protocol.messages import Log, ProgressUnit
@@ -242,6 +243,8 @@ class Job:
 
     def result(self, timeout: float | None = None) -> Any:
         """Wait for the final value (the last yield for generators) and return it."""
+        if not self._future.done():
+            _loop.check_may_block()
         try:
             return self._future.result(timeout)
         except concurrent.futures.TimeoutError:
@@ -270,6 +273,8 @@ class Job:
 
     def __iter__(self) -> Iterator[Any]:
         """Yield each output as it arrives; raise the job's error, if any, at the end."""
+        if not self._future.done():
+            _loop.check_may_block()
         seen = 0
         while True:
             with self._lock:
@@ -329,6 +334,17 @@ class Job:
         yield OutputUpdate(
             outputs=None if error is not None else self._result, success=error is None, final=True
         )
+
+    def widget(self) -> Any:
+        """A live card for this job (Jupyter)."""
+        from . import _hooks
+
+        return _hooks.notebook().job_widget(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        from . import _hooks
+
+        return _hooks.notebook().job_mimebundle(self)
 
     def __repr__(self) -> str:
         s = self.snapshot()

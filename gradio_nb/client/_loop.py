@@ -15,7 +15,8 @@ import os
 import threading
 from typing import Any, Awaitable, Callable, Coroutine, TypeVar
 
-__all__ = ["get_loop", "in_loop_thread", "run_sync", "run_async", "call_soon", "shutdown"]
+__all__ = ["get_loop", "in_loop_thread", "check_may_block", "run_sync", "run_async", "call_soon",
+           "register_closer", "shutdown"]
 
 T = TypeVar("T")
 
@@ -59,6 +60,19 @@ def in_loop_thread() -> bool:
     return _thread is not None and threading.current_thread() is _thread
 
 
+_BLOCKING_IN_LOOP = (
+    "A blocking gradio_nb call was made from gradio_nb's own event-loop thread (for example "
+    "inside a job listener). It would wait forever; use AsyncClient and await it, or call it "
+    "from another thread."
+)
+
+
+def check_may_block() -> None:
+    """Refuse to block the loop thread: whatever we would wait for needs that thread to run."""
+    if in_loop_thread():
+        raise RuntimeError(_BLOCKING_IN_LOOP)
+
+
 def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
     """Run ``coro`` on the loop thread and block this thread until it is done.
 
@@ -67,11 +81,7 @@ def run_sync(coro: Coroutine[Any, Any, T], timeout: float | None = None) -> T:
     """
     if in_loop_thread():
         coro.close()
-        raise RuntimeError(
-            "A blocking gradio_nb call was made from gradio_nb's own event-loop thread (for "
-            "example inside a job listener or result callback). Use AsyncClient and await it, "
-            "or call it from another thread."
-        )
+        raise RuntimeError(_BLOCKING_IN_LOOP)
     future = asyncio.run_coroutine_threadsafe(coro, get_loop())
     try:
         return future.result(timeout)

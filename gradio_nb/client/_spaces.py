@@ -41,8 +41,9 @@ Resolving
 ---------
 ``SpaceStatus`` (frozen dataclass, never holds the token):
     ``space_id, stage, hardware, host, private, url, previous_stage=None, error_message=None,
-    requested_hardware=None`` plus ``running`` / ``failed`` / ``waiting`` properties. ``host`` is the
-    app origin (``https://owner-name.hf.space``, no trailing slash), ``url`` the Hub page.
+    requested_hardware=None, final=False`` plus ``running`` / ``failed`` / ``waiting`` /
+    ``changed`` properties. ``host`` is the app origin (``https://owner-name.hf.space``, no
+    trailing slash), ``url`` the Hub page.
 
 ``resolve_space(space_id, *, token=None, timeout=300, on_progress=None) -> SpaceStatus``
     ``token`` is used as given (call ``resolve_token`` first; None = anonymous). Returns once the
@@ -67,8 +68,9 @@ Resolving
 
     ``on_progress(status, elapsed_seconds)`` is called only when there is something to wait for:
     after every poll while waiting (the first call carries the first non-RUNNING status), and a
-    last time with the final status (RUNNING, or the failing stage just before the exception).
-    ``status.previous_stage`` tells a stage change (``BUILDING`` -> ``BUILD_ERROR``). The callback
+    last time with ``status.final == True`` (RUNNING, the failing stage just before the
+    exception, or the stage the timeout ran out in). ``status.previous_stage`` is set on the poll
+    where the stage changed (``BUILDING`` -> ``BUILD_ERROR``). The callback
     runs on the calling thread; exceptions it raises propagate. ``TerminalProgress()`` is a ready
     renderer (one rewritten line on a tty, one line per stage change otherwise);
     ``format_progress(status, elapsed)`` gives the text of one line.
@@ -91,19 +93,21 @@ sleep_timeout=5, on_progress=None) -> str``
       else ``<whoami name>/<to_id or the source's name>``;
     * an existing target is re-used (safe to call again); ``secrets`` then only trigger a
       ``UserWarning`` (they are used the first time only);
-    * a new target is created with one ``duplicate_repo`` call carrying privacy, hardware (when it
-      is not cpu-basic), the sleep time and the secrets;
-    * hardware: ``hardware`` or the source's; ``request_space_hardware`` only when the target's
-      current hardware differs;
-    * sleep time (``sleep_timeout`` minutes) for non-cpu-basic hardware, through
-      ``HfApi.set_space_sleep_time`` (so ``HF_ENDPOINT`` is honoured), only when it differs.
+    * a new target is created with one ``duplicate_repo(repo_type="space", exist_ok=True)`` call
+      carrying privacy, hardware (when it is not cpu-basic), the sleep time and the secrets, so
+      the Space builds once, with its secrets;
+    * hardware: ``hardware`` or the source's (cpu-basic when the Hub reports none); afterwards
+      ``request_space_hardware`` only when the target's (requested or current) hardware differs;
+    * sleep time (``sleep_timeout`` minutes; None or 0 = leave it) for non-cpu-basic hardware;
+      afterwards ``HfApi.set_space_sleep_time`` only when the Space's differs. Every request goes
+      to ``hub_endpoint()``, so ``HF_ENDPOINT`` is honoured (gradio_client hard-codes huggingface.co).
 
 ``plan_duplicate(from_id, to_id=None, *, token, hardware=None, private=True, secrets=None,
 sleep_timeout=5) -> DuplicatePlan``
     Read-only (GET requests and whoami only): what ``duplicate_space`` with the same arguments
     would do. ``DuplicatePlan`` (frozen) holds ``from_id, to_id, exists, private,
     existing_private, source_hardware, current_hardware, hardware, request_hardware, sleep_time,
-    secret_names, from_url, url`` (never secret values, never the token) and ``describe() -> str``
+    set_sleep_time, secret_names, from_url, url`` and ``billing`` (never secret values, never the token) and ``describe() -> str``
     (multi-line text: target, created or re-used, hardware, sleep time, a billing note for paid
     hardware, and the ignored-secrets note).
 
@@ -123,9 +127,11 @@ sleep_timeout=5) -> DuplicatePlan``
 
 Rate limits
 -----------
-``rate_limit_message(space_id) -> str`` and ``too_many_requests_error(space_id=None, *,
-private=False, retry_after=None) -> TooManyRequestsError``: for a 429 from a public Space the
-message suggests ``Client.duplicate("owner/name", token=...)``.
+``rate_limit_hint(space_id, *, private=False) -> str`` (the sentence suggesting
+``Client.duplicate("owner/name", token=...)``; "" for private Spaces or no Space),
+``rate_limit_message(space_id, *, private=False) -> str`` (the whole message) and
+``too_many_requests_error(space_id=None, *, private=False, retry_after=None) ->
+TooManyRequestsError``. Pass ``private=SpaceStatus.private`` so private Spaces get no hint.
 
 How the Client uses this (``src`` not a URL)
 ============================================
@@ -148,7 +154,7 @@ import re
 import sys
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Mapping, TextIO
 from urllib.parse import urlsplit
 
@@ -178,6 +184,7 @@ __all__ = [
     "plan_duplicate",
     "duplicate_space",
     "duplicate",
+    "rate_limit_hint",
     "rate_limit_message",
     "too_many_requests_error",
     "RUNNING",
@@ -522,6 +529,7 @@ class SpaceStatus:
     previous_stage: str | None = None  # the stage of the previous poll, when it differs
     error_message: str | None = None  # the Hub's message for *_ERROR stages
     requested_hardware: str | None = None
+    final: bool = False  # True on the last on_progress call of a wait (done, failed or timed out)
 
     @property
     def running(self) -> bool:
@@ -590,7 +598,7 @@ class TerminalProgress:
     def __call__(self, status: SpaceStatus, elapsed: float) -> None:
         stream = self.stream or sys.stderr
         line = format_progress(status, elapsed)
-        final = status.running or status.failed
+        final = status.final or status.running or status.failed
         try:
             tty = bool(stream.isatty())
         except Exception:
@@ -707,31 +715,40 @@ def _wait(
     start = time.monotonic()
     deadline = None if timeout is None else start + max(0.0, float(timeout))
     interval = POLL_MIN
-    first_wait_stage: str | None = None
+    first_wait_stage: str | None = None  # None until there is something to wait for
     woke = restarted = False
     sleeping_polls = 0
     transient = 0
 
+    def report(st: SpaceStatus, final: bool = False) -> None:
+        if on_progress is not None and (first_wait_stage is not None or not final):
+            on_progress(replace(st, final=True) if final else st, time.monotonic() - start)
+
     while True:
-        elapsed = time.monotonic() - start
         stage = status.stage
         if stage == RUNNING:
-            if first_wait_stage is not None and on_progress is not None:
-                on_progress(status, elapsed)
+            report(status, final=True)
             return status
         if stage in ERROR_STAGES:
-            if first_wait_stage is not None and on_progress is not None:
-                on_progress(status, elapsed)
+            report(status, final=True)
             raise _stage_error(status, first_wait_stage)
         if stage not in WAIT_STAGES and stage not in SLEEP_STAGES:
-            # unknown stage: do not block on it, let the app connection decide
-            if first_wait_stage is not None and on_progress is not None:
-                on_progress(status, elapsed)
+            report(status, final=True)  # unknown stage: do not block on it, let the app connection decide
             return status
         if first_wait_stage is None:
             first_wait_stage = stage
-        if on_progress is not None:
-            on_progress(status, elapsed)
+        now = time.monotonic()
+        if deadline is not None and now >= deadline:
+            report(status, final=True)
+            if stage in SERVING_STAGES:
+                return status  # the previous version still serves
+            raise SpaceStageError(
+                f"Space {space_id} is still {stage} after waiting {timeout:g} s. Try again later, or pass a "
+                f"longer timeout (None waits without limit). See {page}",
+                stage=stage,
+                url=page,
+            )
+        report(status)
         if stage in SLEEP_STAGES:
             if not woke:
                 woke = True
@@ -742,36 +759,26 @@ def _wait(
                     restarted = True
                     try:  # owner only; anyone else gets 401/403, which is fine
                         api.restart_space(space_id, token=tok)
-                    except Exception:
+                    except Exception:  # noqa: BLE001
                         pass
-        now = time.monotonic()
-        if deadline is not None and now >= deadline:
-            if stage in SERVING_STAGES:
-                return status  # the previous version still serves
-            raise SpaceStageError(
-                f"Space {space_id} is still {stage} after waiting {timeout:g} s. Try again later, or pass a "
-                f"longer timeout (None waits without limit). See {page}",
-                stage=stage,
-                url=page,
-            )
-        pause = interval if deadline is None else min(interval, max(0.0, deadline - now))
-        time.sleep(pause)
-        interval = min(interval * POLL_FACTOR, POLL_MAX)
-        try:
-            new = poll(stage)
-            transient = 0
-        except (TooManyRequestsError, ConnectionFailed, SpaceError) as exc:
-            # transient trouble while waiting (Hub 429/5xx, network blip): back off and retry a few times
-            if isinstance(exc, SpaceStageError) or not _transient(exc):
-                raise
-            transient += 1
-            if transient > MAX_TRANSIENT_ERRORS:
-                raise
-            hint = getattr(exc, "retry_after", None)
-            if isinstance(hint, (int, float)) and hint > interval:
-                interval = min(float(hint), 6 * POLL_MAX)  # the Hub asked us to slow down
-            continue
-        status = new
+        while True:  # sleep, then poll; transient Hub trouble (429, 5xx, network) is retried
+            now = time.monotonic()
+            pause = interval if deadline is None else min(interval, max(0.0, deadline - now))
+            time.sleep(pause)
+            interval = min(interval * POLL_FACTOR, POLL_MAX)
+            try:
+                status = poll(stage)
+                transient = 0
+                break
+            except (TooManyRequestsError, ConnectionFailed, SpaceError) as exc:
+                transient += 1
+                if not _transient(exc) or transient > MAX_TRANSIENT_ERRORS:
+                    raise
+                if deadline is not None and time.monotonic() >= deadline:
+                    break  # keep the last status: the timeout check above reports it
+                hint = getattr(exc, "retry_after", None)
+                if isinstance(hint, (int, float)) and hint > interval:
+                    interval = min(float(hint), 6 * POLL_MAX)  # the Hub asked us to slow down
 
 
 def _transient(exc: Exception) -> bool:
@@ -784,22 +791,28 @@ def _transient(exc: Exception) -> bool:
 # ----------------------------------------------------------------------------------------------
 # rate limits
 # ----------------------------------------------------------------------------------------------
-def rate_limit_message(space_id: str | None) -> str:
-    """The 429 message; for a Space it suggests duplicating it."""
-    base = "Too many requests to the API, please try again later."
-    if not space_id:
-        return base
+def rate_limit_hint(space_id: str | None, *, private: bool = False) -> str:
+    """The sentence to append to a 429 error from a public Space ("" for private Spaces / URLs)."""
+    if not space_id or private:
+        return ""
     return (
-        f"{base} To avoid being rate-limited, duplicate the Space for your own use with "
+        "To avoid being rate-limited, duplicate the Space for your own use with "
         f"Client.duplicate({space_id!r}, token=\"hf_...\") and use your copy."
     )
+
+
+def rate_limit_message(space_id: str | None, *, private: bool = False) -> str:
+    """The whole 429 message; for a public Space it suggests duplicating it."""
+    base = "Too many requests to the API, please try again later."
+    hint = rate_limit_hint(space_id, private=private)
+    return f"{base} {hint}" if hint else base
 
 
 def too_many_requests_error(
     space_id: str | None = None, *, private: bool = False, retry_after: float | None = None
 ) -> TooManyRequestsError:
     """The error for a 429 from an app: with the duplicate hint when it is a public Space."""
-    return TooManyRequestsError(rate_limit_message(None if private else space_id), retry_after=retry_after)
+    return TooManyRequestsError(rate_limit_message(space_id, private=private), retry_after=retry_after)
 
 
 # ----------------------------------------------------------------------------------------------

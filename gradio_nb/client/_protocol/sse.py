@@ -34,9 +34,13 @@ class SSEParser:
         return out
 
     def close(self) -> list[ServerSentEvent]:
-        """Flush what is buffered; a trailing event without its blank line is dropped (per spec)."""
+        """Flush at the end of the stream, including an event cut before its blank line.
+
+        The spec discards such an event, but Gradio aborts the connection right after its last
+        message when a session is unknown (PROTOCOL.md §5.6): keeping it gives a precise error.
+        """
         out: list[ServerSentEvent] = []
-        for line in self._lines.flush():
+        for line in [*self._lines.flush(), ""]:
             event = self._events.decode(line)
             if event is not None:
                 out.append(event)

@@ -1,0 +1,69 @@
+"""The notebook layer: endpoint forms, live job cards, progress lines, the jobs table, history.
+
+The core never imports this package; ``gradio_nb/__init__.py`` reaches it lazily through
+``client/_hooks.py``. Outside a Jupyter kernel (terminal IPython, scripts) every display
+function falls back to text.
+
+    display(client)          # client_mimebundle: forms in tabs (+ view_api text)
+    client.widget("/echo")   # client_widget: one form
+    display(job)             # job_mimebundle: the live card, then a plain final rendering
+    job.widget()             # job_widget: the live card widget itself
+
+Modules: ``_inputs`` (parameter -> widget dispatch), ``_render`` (output value -> sanitized HTML),
+``_card`` (job cards), ``_form`` (forms), ``_progress`` (blocking and Space progress lines),
+``_jobs`` (registry and table), ``_kernel`` (kernel detection, cell parents, the redraw thread),
+``_code`` (the equivalent Python call), ``history`` (public: calls made from forms and magics).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import ipywidgets as W
+
+from . import history
+from ._card import JobCard, LiveOutput, final_rendering, status_line, view_bundle
+from ._form import client_widget
+from ._jobs import jobs_widget, register_job
+from ._kernel import frontend_available
+from ._progress import blocking_wait, space_progress
+
+__all__ = [
+    "blocking_wait",
+    "client_mimebundle",
+    "client_widget",
+    "history",
+    "job_mimebundle",
+    "job_widget",
+    "jobs_widget",
+    "register_job",
+    "space_progress",
+]
+
+
+def client_mimebundle(client: Any) -> dict[str, Any]:
+    """What ``display(client)`` shows: the forms, with the ``view_api`` text as ``text/plain``."""
+    text = client.view_api(print_info=False, return_format="str")
+    if not frontend_available():
+        return {"text/plain": text}
+    return view_bundle(client_widget(client), text)
+
+
+def job_widget(job: Any) -> W.Widget:
+    """The live card of ``job`` (``job.widget()``)."""
+    return JobCard(job)
+
+
+def job_mimebundle(job: Any) -> dict[str, Any]:
+    """What ``display(job)`` shows: plain HTML for a finished job, else a live card that turns
+    into plain HTML when the job ends; ``text/plain`` is a one-line status (or the final text)."""
+    snapshot = job.snapshot()
+    if snapshot.done:
+        rendered = final_rendering(snapshot, job.endpoint)
+        if not frontend_available():
+            return {"text/plain": status_line(snapshot, job.endpoint)}
+        return {"text/html": rendered.html, "text/plain": rendered.text}
+    if not frontend_available():
+        return {"text/plain": status_line(snapshot, job.endpoint)}
+    live = LiveOutput(job)
+    return view_bundle(live, status_line(snapshot, job.endpoint))

@@ -1,0 +1,115 @@
+"""The calls made from forms and magics in this kernel, replayable as Python.
+
+    from gradio_nb.widgets import history
+    history.entries()     # [Entry(api_name="/echo", arguments={...}, code=..., result=..., ...)]
+    print(history.as_code())
+
+Secrets are never stored: password boxes and parameters named like credentials (token, password,
+api_key...) are recorded as ``getpass.getpass(...)`` in the code and ``"<secret>"`` in the
+arguments. The client's URL is ``client.src``, which never holds a token.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, replace
+from typing import Any
+
+from ._code import call_code, needs_imports
+from ._inputs import is_secret
+
+__all__ = ["Entry", "as_code", "clear", "entries", "record"]
+
+SECRET = "<secret>"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One recorded call. ``status`` is "running", "done", "error" or "cancelled"."""
+
+    client_var: str
+    src: str | None
+    api_name: str | None
+    arguments: dict[str, Any]
+    code: str
+    status: str = "running"
+    outputs: tuple[Any, ...] = ()
+    result: Any = None
+    error: str | None = None
+    duration: float | None = None
+
+
+_lock = threading.Lock()
+_entries: list[Entry] = []
+
+
+def _safe_arguments(job: Any) -> dict[str, Any]:
+    by_name = {p.name: p for p in job.endpoint.parameters}
+    return {
+        name: SECRET if name in by_name and is_secret(by_name[name]) else value
+        for name, value in job.arguments.items()
+    }
+
+
+def record(client_var: str | None, job: Any) -> Entry:
+    """Remember a call; its outcome is filled in when the job finishes."""
+    client = getattr(job, "_owner", None)  # the core keeps the Client here (no public accessor)
+    entry = Entry(
+        client_var=client_var or "client",
+        src=getattr(client, "src", None),
+        api_name=job.endpoint.api_name,
+        arguments=_safe_arguments(job),
+        code=call_code(job.endpoint, job.arguments, client_var),
+    )
+    with _lock:
+        _entries.append(entry)
+        index = len(_entries) - 1
+
+    def finished(done_job: Any) -> None:
+        snap = done_job.snapshot()
+        error = snap.error
+        status = "cancelled" if snap.cancelled else ("error" if error is not None else "done")
+        message = None
+        if error is not None:
+            message = f"{type(error).__name__}: {getattr(error, 'message', None) or error}"
+        end = snap.finished_at if snap.finished_at is not None else time.monotonic()
+        with _lock:
+            if index < len(_entries) and _entries[index] is entry:
+                _entries[index] = replace(
+                    entry, status=status, outputs=snap.outputs, result=snap.result, error=message,
+                    duration=max(0.0, end - snap.submitted_at),
+                )
+
+    job.add_done_callback(finished)
+    return entry
+
+
+def entries() -> list[Entry]:
+    """All recorded calls, oldest first."""
+    with _lock:
+        return list(_entries)
+
+
+def clear() -> None:
+    with _lock:
+        _entries.clear()
+
+
+def as_code() -> str:
+    """Runnable Python for every recorded call (a Client per app, then the calls in order)."""
+    records = entries()
+    imports = {"from gradio_nb import Client"}
+    clients: dict[str, str | None] = {}
+    for entry in records:
+        imports.update(needs_imports(entry.code))
+        clients.setdefault(entry.client_var, entry.src)
+    lines = sorted(imports, key=lambda line: (not line.startswith("import"), line))
+    lines.append("")
+    for var, src in clients.items():
+        lines.append(f"{var} = Client({src!r})" if src else f"# {var} = Client(...)  (the app's URL)")
+    lines.append("")
+    for entry in records:
+        lines.append(f"# {entry.status}" + (f" in {entry.duration:.2f} s" if entry.duration is not None else ""))
+        lines.append(entry.code)
+    return "\n".join(lines).rstrip() + "\n"
