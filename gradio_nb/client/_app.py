@@ -19,6 +19,8 @@ from ._exceptions import (
     GradioNBError,
     JobCancelledError,
     ProtocolError,
+    QueueError,
+    TooManyRequestsError,
 )
 from ._files import FileHandler
 from ._job import Job
@@ -209,10 +211,7 @@ class App:
             join_headers = {"x-gradio-user": "api", **(headers or {})}
             session.joining += 1
             try:
-                response = await self.transport.request(
-                    "POST", self.routes.join, what=f"Submitting {endpoint.name}",
-                    json=payload, headers=join_headers,
-                )
+                response = await self._join(endpoint, payload, join_headers)
             finally:
                 session.joining -= 1
             try:
@@ -234,6 +233,28 @@ class App:
         finally:
             if not session.pending and session is not self.state_session:
                 self._job_sessions.discard(session)
+
+    async def _join(self, endpoint: Endpoint, payload: dict[str, Any], headers: dict[str, str]) -> Any:
+        """POST queue/join; with ``retries``, a refused join (429/503) is tried again.
+
+        Safe to repeat: a refused join created no event. Nothing after a successful join is
+        ever retried.
+        """
+        attempt = 0
+        while True:
+            try:
+                return await self.transport.request(
+                    "POST", self.routes.join, what=f"Submitting {endpoint.name}",
+                    json=payload, headers=headers,
+                )
+            except (TooManyRequestsError, QueueError) as exc:
+                if attempt >= self.transport.retries:
+                    raise
+                hint = getattr(exc, "retry_after", None)
+                delay = hint if hint is not None else min(0.5 * 2**attempt, 30.0)
+                attempt += 1
+                log.info("join refused (%s); retry %d in %.1f s", type(exc).__name__, attempt, delay)
+                await asyncio.sleep(min(delay, 60.0))
 
     # -- delivering messages -----------------------------------------------------------------------
 

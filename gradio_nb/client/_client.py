@@ -23,7 +23,7 @@ from ._job import Job
 from ._protocol.endpoints import Endpoint, render_view_api
 from ._protocol.routes import normalize_src
 from ._protocol.validation import check_arguments
-from ._transport import Transport
+from ._transport import Transport, origin_of
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -59,22 +59,25 @@ class _Connection:
     def __init__(
         self,
         src: str,
-        token: str | bool | None,
-        hf_token: str | bool | None,
-        headers: Mapping[str, str] | None,
-        ssl_verify: bool,
-        httpx_kwargs: Mapping[str, Any] | None,
-        download_files: str | os.PathLike[str] | Literal[False] | None,
-        space_timeout: float | None,
-        verbose: bool,
-        transport: Any,
+        token: str | bool | None = None,
+        hf_token: str | bool | None = None,
+        *,
+        headers: Mapping[str, str] | None = None,
+        ssl_verify: bool = True,
+        httpx_kwargs: Mapping[str, Any] | None = None,
+        download_files: str | os.PathLike[str] | Literal[False] | None = None,
+        space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
+        verbose: bool = True,
+        retries: int = 0,
+        transport: Any = None,
     ) -> None:
         from . import _spaces
 
         self.space_id = _spaces.parse_space_src(src)
         token_value = _spaces.pick_token(token, hf_token)
-        token_hosts: set[str] = set()
+        token_origins: set[tuple[str, str, int | None]] = set()
         self.token: str | None = None
+        self.space_private = False
         if self.space_id is not None:
             self.token = _spaces.resolve_token(token_value)
             on_progress = _space_progress(verbose)
@@ -84,19 +87,21 @@ class _Connection:
             if not status.host:
                 raise ConfigError(f"The Hub reports no host for Space {self.space_id}.")
             self.src = normalize_src(status.host)
-            token_hosts.add(_host(self.src))
+            self.space_private = bool(status.private)
+            token_origins.add(origin_of(self.src))
         else:
             self.src = normalize_src(src)
             host = _host(self.src)
             if host.endswith(".hf.space") and token_value is not False:
                 # A Space's own app URL: its token may go to that host, and nowhere else.
                 self.token = _spaces.resolve_token(token_value)
-                token_hosts.add(host)
-        self.token_hosts = frozenset(token_hosts)
+                token_origins.add(origin_of(self.src))
+        self.token_origins = frozenset(token_origins)
         self.headers = dict(headers or {})
         self.ssl_verify = ssl_verify
         self.httpx_kwargs = dict(httpx_kwargs or {})
         self.transport = transport
+        self.retries = retries
         if download_files is False:
             self.download_dir: str | None = None
         elif download_files is None or download_files is True:
@@ -111,11 +116,13 @@ class _Connection:
             self.src,
             headers=self.headers,
             hf_token=self.token,
-            token_hosts=self.token_hosts,
+            token_origins=self.token_origins,
             ssl_verify=self.ssl_verify,
             httpx_kwargs=self.httpx_kwargs,
             transport=self.transport,
             space_id=self.space_id,
+            space_private=self.space_private,
+            retries=self.retries,
         )
         return await App.open(transport, auth=auth, download_dir=self.download_dir)
 
@@ -287,18 +294,25 @@ class AsyncClient(_ClientBase):
         httpx_kwargs: Mapping[str, Any] | None = None,
         verbose: bool = True,
         validate: bool = True,
+        retries: int = 0,
         space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
         transport: Any = None,
     ) -> AsyncClient:
-        """Connect to a Gradio app (URL) or a Hugging Face Space (``owner/name``)."""
+        """Connect to a Gradio app (URL) or a Hugging Face Space (``owner/name``).
+
+        Beyond gradio_client's options: ``validate`` checks arguments against the endpoint's
+        schema before sending; ``retries`` retries a submit refused with 429/503 (exponential
+        backoff, honouring Retry-After); ``space_timeout`` bounds the wait for a building or
+        sleeping Space; ``transport`` is an ``httpx.AsyncBaseTransport`` (e.g. ``MockTransport``).
+        """
         auth_pair = _normalize_auth(auth)
-        prep = await asyncio.to_thread(
-            _Connection, src, token, hf_token, headers, ssl_verify, httpx_kwargs,
-            download_files, space_timeout, verbose, transport,
-        ) if _needs_hub(src) else _Connection(
-            src, token, hf_token, headers, ssl_verify, httpx_kwargs, download_files,
-            space_timeout, verbose, transport,
-        )
+        options = dict(headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
+                       download_files=download_files, space_timeout=space_timeout,
+                       verbose=verbose, retries=retries, transport=transport)
+        if _needs_hub(src):  # huggingface_hub is sync: keep it off every event loop
+            prep = await asyncio.to_thread(lambda: _Connection(src, token, hf_token, **options))
+        else:
+            prep = _Connection(src, token, hf_token, **options)
         app = await _loop.run_async(prep.open(auth_pair))
         return cls(app, verbose=verbose, space_id=prep.space_id, validate=validate)
 
@@ -364,7 +378,7 @@ class AsyncClient(_ClientBase):
 
 
 _CLIENT_KWARGS = {"auth", "headers", "download_files", "ssl_verify", "httpx_kwargs", "validate",
-                  "space_timeout", "transport", "max_workers", "analytics_enabled"}
+                  "retries", "space_timeout", "transport", "verbose"}
 
 
 def _needs_hub(src: str) -> bool:
@@ -394,6 +408,7 @@ class Client(_ClientBase):
         oauth_token: str | None = None,
         hf_token: str | bool | None = None,
         validate: bool = True,
+        retries: int = 0,
         space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
         transport: Any = None,
     ) -> None:
@@ -404,8 +419,11 @@ class Client(_ClientBase):
         self.verbose = verbose
         self.validate = validate
         auth_pair = _normalize_auth(auth)
-        prep = _Connection(src, token, hf_token, headers, ssl_verify, httpx_kwargs, download_files,
-                           space_timeout, verbose, transport)
+        prep = _Connection(
+            src, token, hf_token, headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
+            download_files=download_files, space_timeout=space_timeout, verbose=verbose,
+            retries=retries, transport=transport,
+        )
         self.space_id = prep.space_id
         self._app = _loop.run_sync(prep.open(auth_pair))
         self._finalizer = weakref.finalize(self, _close_in_background, self._app)

@@ -21,7 +21,8 @@
 Where gradio_client raises its own exception (``AppError``, ``AuthenticationError``,
 ``TooManyRequestsError``, ``QueueError``, ``ValidationError``), ours has the same name and
 attributes, so ``except AppError`` code keeps working after the import change.
-Where gradio_client raises a bare ``ValueError``/``TypeError``, ours subclasses it too.
+Where gradio_client raises a bare ``ValueError``/``TypeError``, ours subclasses it too, and
+``AppError``, ``AuthenticationError`` and ``ValidationError`` are ``ValueError``s as there.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ class ProtocolError(GradioNBError):
     """Raised when the server answers something the Gradio protocol does not allow."""
 
 
-class AuthenticationError(GradioNBError):
+class AuthenticationError(GradioNBError, ValueError):
     """Raised when the app needs credentials, or refused the ones given."""
 
 
@@ -98,7 +99,7 @@ class QueueError(GradioNBError):
     """Raised when the app's queue is full or stopped (HTTP 503)."""
 
 
-class ValidationError(GradioNBError):
+class ValidationError(GradioNBError, ValueError):
     """Raised when the app's validator rejects the inputs (HTTP 422)."""
 
     def __init__(self, message: str, *, errors: list[dict[str, Any]] | None = None) -> None:
@@ -106,7 +107,7 @@ class ValidationError(GradioNBError):
         self.errors = errors or []
 
 
-class AppError(GradioNBError):
+class AppError(GradioNBError, ValueError):
     """Raised when the app's function raised; carries the app's message and title.
 
     Same attributes as gradio_client's ``AppError``.

@@ -18,6 +18,7 @@ import httpx
 
 from ._exceptions import (
     AuthenticationError,
+    ConfigError,
     ConnectionFailed,
     GradioNBError,
     ProtocolError,
@@ -88,11 +89,13 @@ class Transport:
         *,
         headers: Mapping[str, str] | None = None,
         hf_token: str | None = None,
-        token_hosts: frozenset[str] = frozenset(),
+        token_origins: frozenset[tuple[str, str, int | None]] = frozenset(),
         ssl_verify: bool = True,
         httpx_kwargs: Mapping[str, Any] | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         space_id: str | None = None,
+        space_private: bool = False,
+        retries: int = 0,
     ) -> None:
         global _warned_insecure
         self.src = src
@@ -100,7 +103,11 @@ class Transport:
         self._origin = origin_of(src)
         self._user_headers = {k: v for k, v in (headers or {}).items()}
         self._hf_token = hf_token
-        self._token_hosts = token_hosts
+        self._token_origins = token_origins
+        self.space_private = space_private
+        if not isinstance(retries, int) or retries < 0:
+            raise ConfigError("retries must be a whole number >= 0.")
+        self.retries = retries
         self._suspect_pool = False
         if not ssl_verify and not _warned_insecure:
             _warned_insecure = True
@@ -132,7 +139,7 @@ class Transport:
         if origin_of(request.url) == self._origin:
             for key, value in self._user_headers.items():
                 request.headers.setdefault(key, value)
-        if self._hf_token and request.url.host in self._token_hosts:
+        if self._hf_token and origin_of(request.url) in self._token_origins:
             request.headers["x-hf-authorization"] = f"Bearer {self._hf_token}"
         else:
             request.headers.pop("x-hf-authorization", None)
@@ -231,7 +238,9 @@ class Transport:
             if self.space_id:
                 from ._spaces import rate_limit_hint
 
-                message += " " + rate_limit_hint(self.space_id)
+                hint = rate_limit_hint(self.space_id, private=self.space_private)
+                if hint:
+                    message += " " + hint
             return TooManyRequestsError(message, retry_after=retry_after)
         if status == 503:
             return QueueError(
