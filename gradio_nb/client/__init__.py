@@ -23,7 +23,7 @@ from ._exceptions import (
     TooManyRequestsError,
     ValidationError,
 )
-from ._files import handle_file
+from ._handle_file import handle_file
 from ._job import Job, JobSnapshot
 from ._protocol.endpoints import Endpoint, Parameter, Return
 from ._protocol.job_state import OutputUpdate, Status, StatusUpdate

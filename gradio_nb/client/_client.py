@@ -15,15 +15,18 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
 
+from typing import TYPE_CHECKING
+
 from . import _hooks, _loop
-from ._app import App
 from ._exceptions import ConfigError
-from ._files import default_download_dir
+from ._handle_file import default_download_dir
 from ._job import Job
 from ._protocol.endpoints import Endpoint, render_view_api
-from ._protocol.routes import normalize_src
+from ._protocol.routes import normalize_src, origin_of
 from ._protocol.validation import check_arguments
-from ._transport import Transport, origin_of
+
+if TYPE_CHECKING:
+    from ._app import App
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -112,6 +115,10 @@ class _Connection:
             raise ConfigError("download_files must be a folder path or False.")
 
     async def open(self, auth: tuple[str, str] | None) -> App:
+        # The I/O stack (httpx and friends) loads on first connect, not on `import gradio_nb`.
+        from ._app import App
+        from ._transport import Transport
+
         transport = Transport(
             self.src,
             headers=self.headers,

@@ -1,4 +1,4 @@
-"""Files: ``handle_file``, streamed uploads before a call, streamed downloads after it."""
+"""Files: streamed uploads before a call, streamed downloads after it."""
 
 from __future__ import annotations
 
@@ -22,50 +22,13 @@ from ._protocol.files import (
     map_files,
     safe_filename,
 )
+from ._handle_file import is_url as _is_url
 from ._protocol.routes import Routes
 from ._transport import Transport
 
-__all__ = ["handle_file", "default_download_dir", "FileHandler"]
+__all__ = ["FileHandler"]
 
 _CHUNK = 1 << 16
-
-
-def default_download_dir() -> str:
-    """Where outputs land by default: ``$GRADIO_TEMP_DIR`` or ``<tmp>/gradio`` (as gradio_client)."""
-    return os.environ.get("GRADIO_TEMP_DIR") or str(Path(tempfile.gettempdir()) / "gradio")
-
-
-def _is_url(value: str) -> bool:
-    return value.startswith(("http://", "https://"))
-
-
-def handle_file(filepath_or_url: str | os.PathLike[str]) -> dict[str, Any]:
-    """Mark a local path or an http(s) URL as a file argument; it is uploaded when the call is made.
-
-    Errors (a missing path, a directory, an unreadable file) are raised here, before anything is
-    sent.
-    """
-    if isinstance(filepath_or_url, os.PathLike):
-        filepath_or_url = os.fspath(filepath_or_url)
-    if not isinstance(filepath_or_url, str):
-        raise FileInputError(
-            f"handle_file() takes a path or an http(s) URL, not {type(filepath_or_url).__name__}."
-        )
-    value = filepath_or_url
-    if _is_url(value):
-        name = Path(urllib.parse.urlsplit(value).path).name or "file"
-        return {"path": value, "url": value, "orig_name": name, "meta": dict(FILE_DATA_META)}
-    path = Path(value).expanduser()
-    if not path.exists():
-        hint = " It looks like a URL without http(s)://." if "://" in value or value.startswith("www.") else ""
-        raise FileInputError(f"handle_file: no such file: {value!r}.{hint}")
-    if path.is_dir():
-        raise FileInputError(
-            f"handle_file: {value!r} is a directory. Pass one file, or zip the folder first."
-        )
-    if not os.access(path, os.R_OK):
-        raise FileInputError(f"handle_file: {value!r} is not readable (permission denied).")
-    return {"path": str(path), "orig_name": path.name, "meta": dict(FILE_DATA_META)}
 
 
 def _host_is_private(host: str) -> bool:

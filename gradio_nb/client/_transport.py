@@ -16,6 +16,7 @@ from typing import Any, AsyncIterator, Mapping
 
 import httpx
 
+from ._protocol.routes import origin_of
 from ._exceptions import (
     AuthenticationError,
     ConfigError,
@@ -27,7 +28,7 @@ from ._exceptions import (
     ValidationError,
 )
 
-__all__ = ["Transport", "DEFAULT_TIMEOUT", "origin_of"]
+__all__ = ["Transport", "DEFAULT_TIMEOUT"]
 
 # Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
@@ -35,12 +36,6 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=None)
 STREAM_READ_TIMEOUT = 45.0
 
 _warned_insecure = False
-
-
-def origin_of(url: str | httpx.URL) -> tuple[str, str, int | None]:
-    parsed = httpx.URL(str(url))
-    port = parsed.port or (443 if parsed.scheme == "https" else 80)
-    return (parsed.scheme, parsed.host, port)
 
 
 def _user_agent() -> str:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .._exceptions import ConfigError, ProtocolError
 
-__all__ = ["Routes", "ProtocolFeatures", "normalize_src", "protocol_features", "version_tuple"]
+__all__ = ["Routes", "ProtocolFeatures", "normalize_src", "origin_of", "protocol_features", "version_tuple"]
 
 
 def normalize_src(src: str) -> str:
@@ -23,6 +23,13 @@ def normalize_src(src: str) -> str:
         )
     path = parts.path if parts.path.endswith("/") else parts.path + "/"
     return urllib.parse.urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+
+
+def origin_of(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) with default ports filled in: what "the same site" means for secrets."""
+    parts = urllib.parse.urlsplit(str(url))
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(), parts.port or (443 if scheme == "https" else 80))
 
 
 def version_tuple(version: str) -> tuple[int, ...]:
