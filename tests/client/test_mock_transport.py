@@ -109,3 +109,32 @@ def test_user_headers_go_only_to_the_app_and_no_token_to_plain_urls() -> None:
     assert all(r.headers.get("x-api-key") == "k" for r in app.requests)
     assert not any("x-hf-authorization" in r.headers for r in app.requests)
     assert "hf_secret" not in repr(client)
+
+
+def test_heartbeat_opens_for_the_state_session_only_when_asked() -> None:
+    import copy
+
+    config = copy.deepcopy(CONFIG)
+    config["connect_heartbeat"] = True
+    config["components"].append({"id": 3, "type": "state", "props": {}, "skip_api": True})
+    config["dependencies"][0]["inputs"] = [1, 3]
+
+    class StatefulApp(FakeApp):
+        def __call__(self, request: httpx.Request) -> httpx.Response:
+            if request.url.path == "/config":
+                self.requests.append(request)
+                return httpx.Response(200, json=config)
+            if request.url.path.startswith("/gradio_api/heartbeat/"):
+                self.requests.append(request)
+                return httpx.Response(200, headers={"content-type": "text/event-stream"},
+                                      content=b"data: ALIVE\n\n")
+            if request.url.path == "/gradio_api/queue/join":
+                body = json.loads(request.content)
+                assert body["data"] == ["x", None], "State inputs are sent as null"
+            return super().__call__(request)
+
+    app = StatefulApp()
+    with connect(app) as client:
+        assert client.predict("x", api_name="/echo") == "x"
+        beats = [r for r in app.requests if "/heartbeat/" in r.url.path]
+        assert beats and beats[0].url.path.endswith("/" + client.session_hash)
