@@ -149,10 +149,11 @@ class App:
 
     # -- sessions ----------------------------------------------------------------------------------
 
-    def _new_session(self, session_hash: str) -> Session:
+    def _new_session(self, session_hash: str, *, per_job: bool = False) -> Session:
         return Session(
             session_hash, transport=self.transport, routes=self.routes, features=self.features,
             deliver=self._deliver, fail=self._fail,
+            on_idle=self._job_sessions.discard if per_job else None,
         )
 
     def _session_for(self, endpoint: Endpoint) -> Session:
@@ -167,7 +168,7 @@ class App:
                 self._heartbeat = HeartbeatStream(self.transport, self.routes, self.state_session.hash)
                 self._heartbeat.start()
             return self.state_session
-        session = self._new_session(new_session_hash())
+        session = self._new_session(new_session_hash(), per_job=True)
         self._job_sessions.add(session)
         return session
 
@@ -231,8 +232,8 @@ class App:
             log.exception("unexpected error while submitting")
             self._fail(job, ProtocolError(f"Submitting {endpoint.name} failed: {exc!r}"))
         finally:
-            if not session.pending and session is not self.state_session:
-                self._job_sessions.discard(session)
+            if job.event_id is None and session is not self.state_session:
+                self._job_sessions.discard(session)  # never joined: no reader will end it
 
     async def _join(self, endpoint: Endpoint, payload: dict[str, Any], headers: dict[str, str]) -> Any:
         """POST queue/join; with ``retries``, a refused join (429/503) is tried again.

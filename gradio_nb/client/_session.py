@@ -53,6 +53,7 @@ class Session:
         features: ProtocolFeatures,
         deliver: Callable[[Job, Message], None],
         fail: Callable[[Job, BaseException], None],
+        on_idle: Callable[[Session], None] | None = None,
     ) -> None:
         self.hash = session_hash
         self._transport = transport
@@ -60,6 +61,7 @@ class Session:
         self._features = features
         self._deliver = deliver
         self._fail = fail
+        self._on_idle = on_idle
         self.pending: dict[str, Job] = {}
         self.joining = 0
         self._orphans: dict[str, list[Message]] = {}
@@ -105,6 +107,9 @@ class Session:
         except Exception as exc:  # noqa: BLE001 - the loop thread must survive anything
             log.exception("session reader crashed")
             self._fail_all(ProtocolError(f"Reading the app's event stream failed: {exc!r}"))
+        finally:
+            if not self.pending and not self.joining and self._on_idle is not None:
+                self._on_idle(self)
 
     async def _read_once(self) -> bool:
         """Read one ``queue/data`` response. True if it should be opened again."""

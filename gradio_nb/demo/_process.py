@@ -99,7 +99,6 @@ class ChildProcess:
                     if r.status == 200:
                         return
             time.sleep(POLL_SECONDS)
-        self.stop()
         raise ProcessError(f"the {self.name} did not answer {url} within {timeout:.0f} s:\n{self.tail()}")
 
     def stop(self) -> None:
@@ -172,5 +171,9 @@ def start_app(log_dir: Path, *, port: int | None = None, record: str | os.PathLi
     log_dir.mkdir(parents=True, exist_ok=True)
     app = DemoApp("demo app", cmd, loopback_env(env), log_dir / f"demo-app-{port}.log", url)
     app.record_path = Path(record) if record is not None else None
-    app.wait_http(url + "config", timeout=timeout)
+    try:
+        app.wait_http(url + "config", timeout=timeout)
+    except BaseException:  # failed, or Ctrl-C while waiting: never leave the process behind
+        app.stop()
+        raise
     return app
