@@ -156,6 +156,7 @@ class _ClientBase:
     """No-I/O parts shared by ``Client`` and ``AsyncClient``."""
 
     _app: App
+    _auth_username: str | None = None
     verbose: bool
     space_id: str | None
     validate: bool
@@ -186,6 +187,20 @@ class _ClientBase:
     def endpoints(self) -> list[Endpoint]:
         """The documented (public) endpoints, in the app's order."""
         return self._app.spec.documented()
+
+    @property
+    def all_endpoints(self) -> list[Endpoint]:
+        """Every callable endpoint, undocumented ones included (see ``load_all_endpoints``)."""
+        return [e for e in self._app.spec.callable() if e.api_name]
+
+    @property
+    def closed(self) -> bool:
+        return self._app.closed
+
+    @property
+    def auth_username(self) -> str | None:
+        """The user name this client logged in with (never the password)."""
+        return self._auth_username
 
     def endpoint(self, api_name: str | None = None, fn_index: int | None = None) -> Endpoint:
         """Look an endpoint up as ``predict`` would (errors list the valid names)."""
@@ -321,7 +336,9 @@ class AsyncClient(_ClientBase):
         else:
             prep = _Connection(src, token, hf_token, **options)
         app = await _loop.run_async(prep.open(auth_pair))
-        return cls(app, verbose=verbose, space_id=prep.space_id, validate=validate)
+        client = cls(app, verbose=verbose, space_id=prep.space_id, validate=validate)
+        client._auth_username = auth_pair[0] if auth_pair else None
+        return client
 
     async def submit(
         self,
@@ -433,6 +450,7 @@ class Client(_ClientBase):
         )
         self.space_id = prep.space_id
         self._app = _loop.run_sync(prep.open(auth_pair))
+        self._auth_username = auth_pair[0] if auth_pair else None
         self._finalizer = weakref.finalize(self, _close_in_background, self._app)
         if verbose:
             print(f"Loaded as API: {self.src} ✔")

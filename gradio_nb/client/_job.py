@@ -99,6 +99,7 @@ class Job:
         self._listeners: list[Listener] = []
         self._wakers: list[Callable[[], None]] = []
         self._cancel_requested = False
+        self._settling = False
         self._delivery: asyncio.Task[None] | None = None  # output processing chain (loop thread)
 
     # -- state changes (loop thread only) ----------------------------------------------------
@@ -131,17 +132,25 @@ class Job:
         self._settle()
 
     def _settle(self) -> None:
-        """Resolve the completion future from the (finished) state, exactly once."""
+        """Resolve the completion future from the (finished) state, exactly once.
+
+        The future is resolved outside the lock: its done callbacks run right there and may
+        read ``snapshot()``.
+        """
         with self._lock:
             state = self._state
-            if self._future.done():
+            if self._future.done() or self._settling:
                 return
+            self._settling = True
             if state.cancelled:
-                self._future.set_exception(JobCancelledError(f"Job {self._label()} was cancelled."))
-            elif state.error is not None:
-                self._future.set_exception(state.error)
+                error: BaseException | None = JobCancelledError(f"Job {self._label()} was cancelled.")
             else:
-                self._future.set_result(self._result)
+                error = state.error
+            result = self._result
+        if error is not None:
+            self._future.set_exception(error)
+        else:
+            self._future.set_result(result)
         self._notify(wake=True)
 
     def _notify(self, *, wake: bool) -> None:

@@ -138,3 +138,17 @@ def test_heartbeat_opens_for_the_state_session_only_when_asked() -> None:
         assert client.predict("x", api_name="/echo") == "x"
         beats = [r for r in app.requests if "/heartbeat/" in r.url.path]
         assert beats and beats[0].url.path.endswith("/" + client.session_hash)
+
+
+def test_done_callbacks_may_read_the_job() -> None:
+    """Callbacks run outside the job's lock: reading a snapshot there must not deadlock."""
+    import threading
+
+    seen: list[bool] = []
+    done = threading.Event()
+    with connect(FakeApp()) as client:
+        job = client.submit("x", api_name="/echo")
+        job.add_done_callback(lambda j: (seen.append(j.snapshot().done), done.set()))
+        assert job.result(timeout=10) == "x"
+        assert done.wait(10) and seen == [True]
+        assert client.predict("y", api_name="/echo") == "y", "the loop thread is still alive"
