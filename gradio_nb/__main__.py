@@ -198,6 +198,9 @@ def _check_name(name: str) -> str:
 def kernelspec_install(args: argparse.Namespace) -> int:
     _require("ipykernel", "`gradio-nb kernelspec install`")
     name = _check_name(args.name)
+    if name == "python3":
+        raise CommandError("'python3' is Jupyter's default Python kernel: gradio-nb does not "
+                           "replace it. Choose another --name.")
     target = _kernels_dir(args) / name
     if target.exists() and not _ours(target):
         raise CommandError(f"{target} exists and was not installed by gradio-nb; it is left "

@@ -65,6 +65,7 @@ class App:
         self._job_sessions: set[Session] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._all_info_loaded = False
+        self._closing: asyncio.Future[None] | None = None
         self.closed = False
         _live_apps.add(self)
 
@@ -244,10 +245,11 @@ class App:
         attempt = 0
         while True:
             try:
-                return await self.transport.request(
-                    "POST", self.routes.join, what=f"Submitting {endpoint.name}",
-                    json=payload, headers=headers,
-                )
+                async with self.transport.short_requests:
+                    return await self.transport.request(
+                        "POST", self.routes.join, what=f"Submitting {endpoint.name}",
+                        json=payload, headers=headers,
+                    )
             except (TooManyRequestsError, QueueError) as exc:
                 if attempt >= self.transport.retries:
                     raise
@@ -287,6 +289,10 @@ class App:
             except GradioNBError as exc:
                 job._fail_delivery(exc)
                 return
+            except Exception as exc:  # noqa: BLE001 - a job must end, whatever happened
+                log.exception("processing outputs failed")
+                job._fail_delivery(ProtocolError(f"Processing the outputs failed: {exc!r}"))
+                return
             job._add_output(job.endpoint.unwrap(processed), final=event.final)
 
         job._delivery = asyncio.get_running_loop().create_task(deliver())
@@ -311,24 +317,27 @@ class App:
 
     # -- cancelling ------------------------------------------------------------------------------
 
-    def request_cancel(self, job: Job) -> None:
-        """Called by ``Job.cancel`` from any thread: the job ends now, the server is told next."""
+    def request_cancel(self, job: Job) -> bool:
+        """Called by ``Job.cancel`` from any thread. Decided on the loop thread, so the answer
+        is final: True means the job ends cancelled, False that it had already finished."""
         if _loop.in_loop_thread():
-            self._cancel_now(job)
-            return
+            return self._cancel_now(job)
 
-        async def cancel_now() -> None:
-            self._cancel_now(job)
+        async def cancel_now() -> bool:
+            return self._cancel_now(job)
 
-        _loop.run_sync(cancel_now())
+        return _loop.run_sync(cancel_now())
 
-    def _cancel_now(self, job: Job) -> None:
+    def _cancel_now(self, job: Job) -> bool:
+        if job._state.done:
+            return False
+        job._cancel_requested = True
         self._cancel_locally(job)
-        if job.event_id is None:
-            return  # _run sees _cancel_requested before or right after the join
-        task = asyncio.get_running_loop().create_task(self._send_cancel(job))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        if job.event_id is not None:  # else _run sends the cancel right after its join
+            task = asyncio.get_running_loop().create_task(self._send_cancel(job))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+        return True
 
     def _cancel_locally(self, job: Job) -> None:
         now = time.monotonic()
@@ -366,29 +375,35 @@ class App:
     # -- closing ---------------------------------------------------------------------------------
 
     async def aclose(self) -> None:
-        if self.closed:
-            return
+        """Close once; concurrent and later calls wait for the same close."""
+        if self._closing is None:
+            self._closing = asyncio.ensure_future(self._close())
+        await asyncio.shield(self._closing)
+
+    async def _close(self) -> None:
         self.closed = True
-        _live_apps.discard(self)
-        error = ConnectionFailed("The client was closed while this job was pending.")
-        sessions = [self.state_session, *self._job_sessions]
-        # Tell the server to drop what we leave behind, but never wait long for it.
-        cancels = [
-            asyncio.ensure_future(self._cancel_quietly(job))
-            for session in sessions for job in session.pending.values()
-            if self.features.cancel_route and job.event_id
-        ]
-        if cancels:
-            await asyncio.wait(cancels, timeout=2.0)
-            for task in cancels:
+        try:
+            sessions = [self.state_session, *self._job_sessions]
+            pending = [job for s in sessions for job in s.pending.values()]
+            error = ConnectionFailed("The client was closed while this job was pending.")
+            for session in sessions:
+                session._fail_all(error)  # jobs end now, with the documented error
+            # Then tell the server to drop what we leave behind, without waiting long.
+            cancels = [asyncio.ensure_future(self._cancel_quietly(job))
+                       for job in pending if self.features.cancel_route and job.event_id]
+            if cancels:
+                await asyncio.wait(cancels, timeout=2.0)
+                for task in cancels:
+                    task.cancel()
+            for task in list(self._tasks):
                 task.cancel()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        await asyncio.gather(*(s.aclose(error) for s in sessions), return_exceptions=True)
-        if self._heartbeat is not None:
-            await self._heartbeat.aclose()
-        await self.transport.aclose()
+            await asyncio.gather(*self._tasks, *cancels, return_exceptions=True)
+            await asyncio.gather(*(s.aclose() for s in sessions), return_exceptions=True)
+            if self._heartbeat is not None:
+                await self._heartbeat.aclose()
+        finally:
+            await self.transport.aclose()
+            _live_apps.discard(self)
 
     async def _cancel_quietly(self, job: Job) -> None:
         payload = {"session_hash": job.session_hash, "fn_index": job.endpoint.fn_index,

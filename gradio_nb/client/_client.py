@@ -22,7 +22,7 @@ from ._exceptions import ConfigError
 from ._handle_file import default_download_dir
 from ._job import Job
 from ._protocol.endpoints import Endpoint, render_view_api
-from ._protocol.routes import normalize_src, origin_of
+from ._protocol.routes import normalize_src, origin_of, split_credentials
 from ._protocol.validation import check_arguments
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class _Connection:
         token_origins: set[tuple[str, str, int | None]] = set()
         self.token: str | None = None
         self.space_private = False
+        self.basic_auth: tuple[str, str] | None = None
         if self.space_id is not None:
             self.token = _spaces.resolve_token(token_value)
             on_progress = _space_progress(verbose)
@@ -93,7 +94,8 @@ class _Connection:
             self.space_private = bool(status.private)
             token_origins.add(origin_of(self.src))
         else:
-            self.src = normalize_src(src)
+            clean, self.basic_auth = split_credentials(src)
+            self.src = normalize_src(clean)
             host = _host(self.src)
             if host.endswith(".hf.space") and token_value is not False:
                 # A Space's own app URL: its token may go to that host, and nowhere else.
@@ -130,6 +132,7 @@ class _Connection:
             space_id=self.space_id,
             space_private=self.space_private,
             retries=self.retries,
+            basic_auth=self.basic_auth,
         )
         return await App.open(transport, auth=auth, download_dir=self.download_dir)
 
@@ -452,6 +455,7 @@ class Client(_ClientBase):
         self._app = _loop.run_sync(prep.open(auth_pair))
         self._auth_username = auth_pair[0] if auth_pair else None
         self._finalizer = weakref.finalize(self, _close_in_background, self._app)
+        self._finalizer.atexit = False  # at exit, _loop.shutdown closes every live app itself
         if verbose:
             print(f"Loaded as API: {self.src} ✔")
 
@@ -543,6 +547,7 @@ def _close_in_background(app: App) -> None:
     """A Client dropped without close(): release its connections on the loop thread."""
     try:
         if not app.closed:
+            # shutdown() also awaits this same close: App.aclose is shared and idempotent.
             _loop.call_soon(lambda: asyncio.ensure_future(app.aclose()))
     except RuntimeError:  # interpreter shutting down
         pass

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
+import stat
 import ipaddress
 import os
 import tempfile
 import urllib.parse
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, AsyncIterator, BinaryIO, Mapping
 
 import httpx
 
@@ -43,6 +45,21 @@ def _host_is_private(host: str) -> bool:
     except ValueError:
         pass
     return host == "localhost" or "." not in host or host.endswith((".localhost", ".local", ".internal"))
+
+
+@contextlib.asynccontextmanager
+async def _open_regular(path: str) -> AsyncIterator[BinaryIO]:
+    """Open for reading without ever blocking on a FIFO (O_NONBLOCK), and only regular files."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise FileInputError(f"{path!r} is not a regular file (a directory, FIFO or device).")
+        fileobj = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with fileobj:
+        yield fileobj
 
 
 class FileHandler:
@@ -96,8 +113,8 @@ class FileHandler:
             raise FileInputError(f"File {path!r}{where} does not exist (any more).") from None
         except OSError as exc:
             raise FileInputError(f"File {path!r}{where} cannot be read: {exc.strerror}.") from None
-        if os.path.isdir(path):
-            raise FileInputError(f"{path!r}{where} is a directory, not a file.")
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise FileInputError(f"{path!r}{where} is not a regular file (a directory, FIFO or device).")
         if self.max_file_size is not None and size > self.max_file_size:
             raise FileInputError(
                 f"File {path!r}{where} is {size:,} bytes; the app accepts at most "
@@ -109,7 +126,8 @@ class FileHandler:
         if _is_url(path):
             return await self._url_input(f, label)
         name = safe_filename(f.get("orig_name") or Path(path).name)
-        with open(path, "rb") as fileobj:  # streamed by httpx in 64 KiB chunks
+        async with self._transport.short_requests, _open_regular(path) as fileobj:
+            # Streamed by httpx in 64 KiB chunks, never read whole into memory.
             response = await self._transport.request(
                 "POST", self._routes.upload, what=f"Uploading {name}",
                 files=[("files", (name, fileobj))],

@@ -47,6 +47,10 @@ def handle_file(filepath_or_url: str | os.PathLike[str]) -> dict[str, Any]:
         raise FileInputError(
             f"handle_file: {value!r} is a directory. Pass one file, or zip the folder first."
         )
+    if not path.is_file():
+        raise FileInputError(
+            f"handle_file: {value!r} is not a regular file (a FIFO, socket or device cannot be uploaded)."
+        )
     if not os.access(path, os.R_OK):
         raise FileInputError(f"handle_file: {value!r} is not readable (permission denied).")
     return {"path": str(path), "orig_name": path.name, "meta": dict(FILE_DATA_META)}

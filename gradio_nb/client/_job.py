@@ -76,7 +76,7 @@ class Job:
         endpoint: Endpoint,
         arguments: Mapping[str, Any],
         *,
-        canceller: Callable[[Job], Any],
+        canceller: Callable[[Job], bool],
         diffs: bool,
         verbose: bool = True,
         space_id: str | None = None,
@@ -222,7 +222,7 @@ class Job:
         now = datetime.now()
         with self._lock:
             s = self._state
-            if self._cancel_requested or s.cancelled:
+            if s.cancelled:
                 return StatusUpdate(Status.CANCELLED, 0, None, None, False, now, None)
             if self._future.done():
                 return StatusUpdate(Status.FINISHED, 0, None, None, s.error is None, now,
@@ -271,12 +271,9 @@ class Job:
         A queued job is removed from the queue and never runs; a running generator stops after
         its current iteration. Other jobs of the same Client are not affected.
         """
-        with self._lock:
-            if self._future.done() or self._cancel_requested:
-                return False
-            self._cancel_requested = True
-        self._canceller(self)
-        return True
+        if self._future.done():
+            return False
+        return bool(self._canceller(self))
 
     # -- waiting ---------------------------------------------------------------------------
 

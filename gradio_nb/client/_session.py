@@ -138,6 +138,8 @@ class Session:
         return False
 
     def _handle_event(self, data: str) -> str | None:
+        if not data:
+            return None  # an event without data is not dispatched (WHATWG SSE)
         try:
             message = parse_message(decode_json(data))
         except ValueError as exc:
@@ -171,7 +173,7 @@ class Session:
 
     def _malformed(self, what: str) -> None:
         error = ProtocolError(f"The app sent {what}.")
-        if len(self.pending) == 1:
+        if len(self.pending) == 1 and not self.joining:
             # With one job per stream the culprit is certain: fail it rather than guess later.
             (job,) = self.pending.values()
             self.pending.clear()

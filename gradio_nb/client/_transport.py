@@ -8,6 +8,7 @@ status codes and httpx exceptions to the gradio_nb exception tree.
 
 from __future__ import annotations
 
+import asyncio
 import platform
 import urllib.parse
 import warnings
@@ -91,6 +92,7 @@ class Transport:
         space_id: str | None = None,
         space_private: bool = False,
         retries: int = 0,
+        basic_auth: tuple[str, str] | None = None,
     ) -> None:
         global _warned_insecure
         self.src = src
@@ -104,6 +106,12 @@ class Transport:
             raise ConfigError("retries must be a whole number >= 0.")
         self.retries = retries
         self._suspect_pool = False
+        self._basic_auth = httpx.BasicAuth(*basic_auth)._auth_header if basic_auth else None
+        self._user_timeout = bool(httpx_kwargs and "timeout" in httpx_kwargs)
+        # Joins and uploads are short; capping how many run at once keeps a burst of 1,000
+        # submits from opening 1,000 connections in the same instant (streams are not capped:
+        # each must stay open until its job ends).
+        self.short_requests = asyncio.Semaphore(64)
         if not ssl_verify and not _warned_insecure:
             _warned_insecure = True
             warnings.warn(
@@ -130,11 +138,22 @@ class Transport:
     # -- header policy -----------------------------------------------------------------------
 
     async def _apply_header_policy(self, request: httpx.Request) -> None:
-        """User headers go to the app's origin only; the HF token to the Space's hosts only."""
-        if origin_of(request.url) == self._origin:
+        """User headers (and URL credentials) go to the app's origin only; the HF token to the
+        Space's hosts only. Checked on every request, redirects included: httpx copies headers
+        onto a redirected request, so anything that must not leave the origin is removed here.
+        """
+        origin = origin_of(request.url)
+        if origin == self._origin:
             for key, value in self._user_headers.items():
                 request.headers.setdefault(key, value)
-        if self._hf_token and origin_of(request.url) in self._token_origins:
+            if self._basic_auth is not None and "authorization" not in request.headers:
+                request.headers["authorization"] = self._basic_auth
+        else:
+            for key in self._user_headers:
+                request.headers.pop(key, None)
+            if self._basic_auth is not None and request.headers.get("authorization") == self._basic_auth:
+                del request.headers["authorization"]
+        if self._hf_token and origin in self._token_origins:
             request.headers["x-hf-authorization"] = f"Bearer {self._hf_token}"
         else:
             request.headers.pop("x-hf-authorization", None)
@@ -157,45 +176,66 @@ class Transport:
         return response
 
     async def _send(self, method: str, url: str, *, what: str, **kwargs: Any) -> httpx.Response:
-        for attempt in (1, 2):
+        attempts = 3
+        for attempt in range(1, attempts + 1):
             try:
                 response = await self.http.request(method, url, **kwargs)
-            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
-                # After a 5xx, Gradio may drop the keep-alive connection without saying so
-                # (PROTOCOL.md §4); a request sent on it never reached the app: send it again.
-                if attempt == 1 and self._suspect_pool:
-                    self._suspect_pool = False
-                    continue
-                raise self.connection_error(exc, what) from exc
-            except httpx.TimeoutException as exc:
-                raise self.connection_error(exc, what) from exc
             except httpx.TransportError as exc:
+                if attempt < attempts and self._unsent(exc):
+                    await asyncio.sleep(0.05 * attempt)
+                    continue
                 raise self.connection_error(exc, what) from exc
             if response.status_code >= 500:
                 self._suspect_pool = True
             return response
         raise AssertionError("unreachable")  # pragma: no cover
 
+    def _unsent(self, exc: httpx.TransportError) -> bool:
+        """Whether ``exc`` proves the app never received the request (so resending is safe).
+
+        A pooled keep-alive connection the server had already closed (uvicorn's idle timeout, or
+        Gradio dropping it after a 500, PROTOCOL.md §4) fails with "disconnected without
+        sending a response" before the app saw anything. Connect timeouts are not retried: the
+        user's connect timeout is the promise of how long an unreachable app takes to fail.
+        """
+        if isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError)):
+            if self._suspect_pool:
+                self._suspect_pool = False
+                return True
+            text = str(exc).lower()
+            return (isinstance(exc, httpx.WriteError) or "without sending" in text
+                    or "reset by peer" in text or "connection reset" in text)
+        return False
+
     @asynccontextmanager
     async def stream(self, method: str, url: str, *, what: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
         """A streamed response with status 200 (else our error)."""
         timeout = kwargs.pop("timeout", None)
-        if timeout is None:
+        if timeout is None and not self._user_timeout:
             base = self.http.timeout
             timeout = httpx.Timeout(
                 connect=base.connect, read=STREAM_READ_TIMEOUT if base.read is not None else None,
                 write=base.write, pool=base.pool,
             )
+        follow_redirects = kwargs.pop("follow_redirects", False)
+        request = self.http.build_request(method, url, timeout=timeout or self.http.timeout, **kwargs)
+        for attempt in (1, 2, 3):
+            try:
+                response = await self.http.send(request, stream=True, follow_redirects=follow_redirects)
+            except httpx.TransportError as exc:
+                if attempt < 3 and self._unsent(exc):
+                    continue
+                raise self.connection_error(exc, what) from exc
+            break
         try:
-            async with self.http.stream(method, url, timeout=timeout, **kwargs) as response:
-                if response.status_code != 200:
-                    await response.aread()
-                    raise self.error_for(response, what)
-                yield response
-        except GradioNBError:
-            raise
+            if response.status_code != 200:
+                await response.aread()
+                raise self.error_for(response, what)
+            yield response
         except httpx.TransportError as exc:
             raise self.connection_error(exc, what) from exc
+        finally:
+            await response.aclose()
 
     async def aclose(self) -> None:
         await self.http.aclose()
@@ -203,6 +243,11 @@ class Transport:
     # -- errors --------------------------------------------------------------------------------
 
     def connection_error(self, exc: Exception, what: str) -> ConnectionFailed:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc) or "certificate verify failed" in str(exc):
+            return ConnectionFailed(
+                f"{what} failed: the TLS certificate of {self.src} could not be verified. For a "
+                "self-signed certificate you trust, pass ssl_verify=False."
+            )
         if isinstance(exc, httpx.ConnectTimeout):
             reason = "connecting timed out"
         elif isinstance(exc, httpx.ReadTimeout):

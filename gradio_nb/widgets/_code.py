@@ -11,7 +11,7 @@ from typing import Any, Mapping
 
 from ._inputs import is_secret
 
-__all__ = ["call_code", "literal", "SECRET_PLACEHOLDER"]
+__all__ = ["SECRET_PLACEHOLDER", "call_code", "literal", "needs_imports"]
 
 SECRET_PLACEHOLDER = 'getpass.getpass("{label}: ")'
 

@@ -19,9 +19,17 @@ from ._card import LiveOutput, close_tree
 from ._code import call_code
 from ._inputs import Field, FieldError, field_for
 
-__all__ = ["EndpointForm", "client_var_name", "client_widget"]
+__all__ = ["EndpointForm", "client_var_name", "client_widget", "tab_form"]
 
 MAX_CARDS = 5
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "..."
+
+
+_UNSET = _Unset()
 
 
 def client_var_name(client: Any) -> str | None:
@@ -44,7 +52,7 @@ class EndpointForm(W.VBox):
     def __init__(self, client: Any, endpoint: Any, client_var: str | None = None) -> None:
         self.client = client
         self.endpoint = endpoint
-        self.client_var = client_var
+        self.client_var = client_var or client_var_name(client)
         self.fields: list[Field] = [field_for(p) for p in endpoint.parameters]
         self.run_button = W.Button(description="Run", icon="play", button_style="primary")
         self.run_button.add_class("gnb-run")
@@ -89,15 +97,17 @@ class EndpointForm(W.VBox):
         return values
 
     def code_text(self) -> str:
-        try:
-            arguments = {f.parameter.name: f.to_wire() for f in self.fields}
-        except (FieldError, ValueError):
-            arguments = {f.parameter.name: "..." for f in self.fields}
-        return call_code(self.endpoint, arguments, self.client_var or client_var_name(self.client))
+        arguments: dict[str, Any] = {}
+        for f in self.fields:
+            try:
+                arguments[f.parameter.name] = f.to_wire()
+            except (FieldError, ValueError):
+                arguments[f.parameter.name] = _UNSET  # not valid yet: shown as ...
+        return call_code(self.endpoint, arguments, self.client_var)
 
     def _refresh_code(self, _change: Any = None) -> None:
         self.code.value = (
-            '<details class="gnb-code"><summary style="color:#666">Python</summary>'
+            '<details class="gnb-code" open><summary style="color:#666">Python</summary>'
             f'<pre style="user-select:text;margin:0">{html.escape(self.code_text())}</pre></details>'
         )
 
@@ -113,7 +123,7 @@ class EndpointForm(W.VBox):
             target = {"api_name": self.endpoint.api_name} if self.endpoint.api_name else \
                 {"fn_index": self.endpoint.fn_index}
             job = self.client.submit(*arguments.values(), **target)
-        history.record(self.client_var or client_var_name(self.client), job)
+        history.record(self.client_var, job)
         for f in self.fields:  # a typed password must not linger in the (saveable) widget state
             if isinstance(f.control, W.Password):
                 f.control.value = ""
@@ -147,7 +157,21 @@ def client_widget(client: Any, api_name: str | None = None) -> W.Widget:
         return W.HTML('<i>This app documents no endpoint.</i>')
     if len(endpoints) == 1:
         return EndpointForm(client, endpoints[0], var)
-    forms = [EndpointForm(client, e, var) for e in endpoints]
-    tabs = W.Tab(children=forms, titles=[e.name for e in endpoints])
+    # Forms are built when their tab is first selected: big apps have dozens of endpoints.
+    slots = [W.VBox([]) for _ in endpoints]
+    tabs = W.Tab(children=slots, titles=[e.name for e in endpoints], selected_index=0)
     tabs.add_class("gnb-client")
+
+    def build(index: int | None) -> None:
+        if index is not None and not slots[index].children:
+            slots[index].children = (EndpointForm(client, endpoints[index], var),)
+
+    tabs.observe(lambda change: build(change["new"]), "selected_index")
+    build(0)
     return tabs
+
+
+def tab_form(tabs: W.Tab, index: int) -> EndpointForm:
+    """The form in tab ``index`` of a ``client_widget`` (built on first access, like a click)."""
+    tabs.selected_index = index
+    return tabs.children[index].children[0]

@@ -337,6 +337,7 @@ def _number_field(p: Any) -> Field:
     parts: list[W.Widget] = [control]
     if p.has_default and p.default is None:
         parts.append(empty)  # the app accepts None: let the user send it
+        control.observe(lambda _change: setattr(empty, "value", False), "value")  # typing = a number
 
     def to_wire() -> Any:
         if empty.value and p.has_default and p.default is None:

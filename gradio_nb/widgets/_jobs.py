@@ -60,7 +60,7 @@ class _Row:
             [W.Label(f"#{number}", layout=W.Layout(width="3em")),
              W.HTML(f"<code>{html.escape(self.endpoint)}</code>", layout=W.Layout(width="14em")),
              self.status, self.elapsed, self.cancel],
-            layout=W.Layout(align_items="center", gap="8px"),
+            layout=W.Layout(align_items="center", grid_gap="8px"),
         )
         self.remove = job.add_listener(lambda _snap: table.changed())
 
@@ -99,6 +99,7 @@ class JobsTable(W.VBox):
         self._dirty = True
         self._lock = threading.Lock()
         self._empty = W.HTML('<i style="color:#888">No jobs yet.</i>')
+        self._pending: list[tuple[int, weakref.ref[Any]]] = []
         for number, job in jobs():
             self.rows[number] = _Row(number, job, self)
         with _lock:
@@ -107,8 +108,9 @@ class JobsTable(W.VBox):
         ticker.add(self)
 
     def added(self, number: int, job: Any) -> None:
+        """A new job (any thread, maybe the core's loop): its row is made on the next draw."""
         with self._lock:
-            self.rows[number] = _Row(number, job, self)
+            self._pending.append((number, weakref.ref(job)))
         self.changed()
         ticker.add(self)
 
@@ -120,9 +122,15 @@ class JobsTable(W.VBox):
         return self._dirty
 
     def running(self) -> bool:
-        return any(not row.finished for row in list(self.rows.values()))
+        return bool(self._pending) or any(not row.finished for row in list(self.rows.values()))
 
     def _draw_rows(self) -> None:
+        with self._lock:
+            pending, self._pending = self._pending, []
+        for number, ref in pending:
+            job = ref()
+            if job is not None and number not in self.rows:
+                self.rows[number] = _Row(number, job, self)
         with self._lock:
             rows = list(self.rows.values())
         for row in rows:

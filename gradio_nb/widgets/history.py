@@ -66,8 +66,11 @@ def record(client_var: str | None, job: Any) -> Entry:
         _entries.append(entry)
         index = len(_entries) - 1
 
-    def finished(done_job: Any) -> None:
-        snap = done_job.snapshot()
+    def finished(snap: Any) -> None:
+        if not snap.done:
+            return
+        for remove in removers:
+            remove()
         error = snap.error
         status = "cancelled" if snap.cancelled else ("error" if error is not None else "done")
         message = None
@@ -81,7 +84,11 @@ def record(client_var: str | None, job: Any) -> Entry:
                     duration=max(0.0, end - snap.submitted_at),
                 )
 
-    job.add_done_callback(finished)
+    # A listener, not add_done_callback: the core runs done callbacks while holding the job's
+    # lock, so reading job.snapshot() there would deadlock the loop thread.
+    removers: list[Any] = []
+    removers.append(job.add_listener(finished))
+    finished(job.snapshot())
     return entry
 
 

@@ -92,7 +92,7 @@ def safe_filename(name: str, default: str = "file") -> str:
     """
     name = unicodedata.normalize("NFC", str(name)).replace("\\", "/").split("/")[-1]
     name = name.split(":")[-1]  # drive letters ("C:x") and NTFS streams ("a:b")
-    name = _UNSAFE.sub("_", name).strip().lstrip(".").strip()
+    name = _UNSAFE.sub("_", name).strip().lstrip(". ").rstrip()
     stem, ext = os.path.splitext(name)
     if stem.upper() in _RESERVED:
         stem = "_" + stem

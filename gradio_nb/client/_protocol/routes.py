@@ -7,7 +7,22 @@ from dataclasses import dataclass
 
 from .._exceptions import ConfigError, ProtocolError
 
-__all__ = ["Routes", "ProtocolFeatures", "normalize_src", "origin_of", "protocol_features", "version_tuple"]
+__all__ = ["Routes", "ProtocolFeatures", "normalize_src", "split_credentials", "origin_of", "protocol_features", "version_tuple"]
+
+
+def split_credentials(src: str) -> tuple[str, tuple[str, str] | None]:
+    """``http://user:pw@host/`` -> (``http://host/``, (user, pw)): secrets never stay in ``src``."""
+    parts = urllib.parse.urlsplit(src.strip())
+    if parts.username is None and parts.password is None:
+        return src, None
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    clean = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
+    user = urllib.parse.unquote(parts.username or "")
+    password = urllib.parse.unquote(parts.password or "")
+    return clean, (user, password)
 
 
 def normalize_src(src: str) -> str:
@@ -112,7 +127,11 @@ class Routes:
         return self.api + "upload"
 
     def file(self, server_path: str) -> str:
-        return self.api + "file=" + urllib.parse.quote(server_path, safe="/")
+        # Dot segments are escaped: an HTTP client would otherwise resolve "x/../y" and ask
+        # the app for a different path than the one it returned.
+        quoted = urllib.parse.quote(server_path, safe="/")
+        segments = [s.replace(".", "%2E") if s in (".", "..") else s for s in quoted.split("/")]
+        return self.api + "file=" + "/".join(segments)
 
     def absolute(self, url: str) -> str:
         return urllib.parse.urljoin(self.src, url)
