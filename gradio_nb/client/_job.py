@@ -100,7 +100,8 @@ class Job:
         self._wakers: list[Callable[[], None]] = []
         self._cancel_requested = False
         self._settling = False
-        self._delivery: asyncio.Task[None] | None = None  # output processing chain (loop thread)
+        self._delivery: asyncio.Task[None] | None = None
+        self._owner: Any = None  # set by the client; keeps it (and its connection) alive  # output processing chain (loop thread)
 
     # -- state changes (loop thread only) ----------------------------------------------------
 
@@ -175,6 +176,11 @@ class Job:
         return self.endpoint.name + (f" (event {self.event_id})" if self.event_id else "")
 
     # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The ``Client`` or ``AsyncClient`` that submitted this job."""
+        return self._owner
 
     def snapshot(self) -> JobSnapshot:
         with self._lock:

@@ -132,7 +132,7 @@ class GradioMagics(Magics):
         """Close every Client these magics made; returns how many were open."""
         closed = 0
         for client in self.clients():
-            if not client._app.closed:
+            if not client.closed:
                 with contextlib.suppress(Exception):
                     client.close()
                     closed += 1
@@ -202,10 +202,7 @@ class GradioMagics(Magics):
 
 
 def _undocumented_endpoints(client: Client) -> list[Any]:
-    # TODO(core): a public accessor (e.g. client.endpoints_all); until then the App's spec.
-    spec = client._app.spec
-    return [e for e in spec.endpoints.values()
-            if e.visibility == "undocumented" and e.documented and e.callable and e.api_name]
+    return [e for e in client.all_endpoints if e.visibility == "undocumented" and e.documented]
 
 
 def _help_as_docstring() -> None:

@@ -54,7 +54,7 @@ def _safe_arguments(job: Any) -> dict[str, Any]:
 
 def record(client_var: str | None, job: Any) -> Entry:
     """Remember a call; its outcome is filled in when the job finishes."""
-    client = getattr(job, "_owner", None)  # the core keeps the Client here (no public accessor)
+    client = job.client
     entry = Entry(
         client_var=client_var or "client",
         src=getattr(client, "src", None),

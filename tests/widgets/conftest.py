@@ -1,0 +1,66 @@
+"""Widgets without a browser or a kernel: ipywidgets' DummyComm swaps in for the comm, so every
+widget works and records the messages it would send; ``frontend_available`` is forced on so the
+display functions build widget views (as in a kernel) unless a test turns it off."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from ipywidgets.widgets.tests.utils import setup_test_comm, teardown_test_comm
+
+from gradio_nb.client._protocol.endpoints import build_app_spec
+
+CAPTURES = Path("/work/shared/protocol/captures")
+HERE = Path(__file__).resolve().parent
+LOCAL_CAPTURES = HERE / "captures"
+
+
+@pytest.fixture(autouse=True)
+def dummy_comm():
+    setup_test_comm()
+    yield
+    teardown_test_comm()
+
+
+@pytest.fixture
+def frontend(monkeypatch):
+    """Pretend a kernel with a frontend is there (widget views instead of text)."""
+    from gradio_nb.widgets import _kernel
+
+    monkeypatch.setattr(_kernel, "frontend_available", lambda: True)
+    import gradio_nb.widgets as widgets
+
+    monkeypatch.setattr(widgets, "frontend_available", lambda: True)
+    return True
+
+
+def _capture(name: str) -> dict:
+    for folder in (LOCAL_CAPTURES, CAPTURES):
+        path = folder / name
+        if path.exists():
+            return json.loads(path.read_text())
+    raise FileNotFoundError(name)
+
+
+@pytest.fixture(scope="session")
+def many_components_spec():
+    return build_app_spec(_capture("many-components-config.json"), _capture("many-components-info.json"))
+
+
+@pytest.fixture(scope="session")
+def protocol_app_spec():
+    return build_app_spec(_capture("config-protocol-app.json"), _capture("info-protocol-app.json"))
+
+
+@pytest.fixture(scope="session")
+def widget_app(tmp_path_factory):
+    """tests/widgets/apps/widget_app.py on a free port (a generous start-up time: busy CI boxes)."""
+    from servers import GradioServer
+
+    server = GradioServer(HERE / "apps" / "widget_app.py", temp_dir=tmp_path_factory.mktemp("gradio-tmp"),
+                          log_dir=tmp_path_factory.mktemp("widget-app-logs"), startup_timeout=300)
+    server.start()
+    yield server
+    server.stop()
