@@ -11,15 +11,24 @@ PIP_FLAGS=(--quiet --disable-pip-version-check)
 
 step() { printf '\n== %s\n' "$*"; }
 
+# pip here warns once per package about local index directories that do not exist
+# ("WARNING: Location 'file:///...' is ignored: it is neither a file nor a directory."):
+# drop those lines from its stderr, keep everything else and pip's exit status.
+pip_install() {  # pip executable, pip install arguments...
+  local pip="$1"; shift
+  { "$pip" install "${PIP_FLAGS[@]}" "$@" 2>&1 1>&3 3>&- \
+      | { grep -v "is ignored: it is neither a file nor a directory" || true; } 1>&2; } 3>&1
+}
+
 step "main venv: $VENV"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-"$VENV/bin/pip" install "${PIP_FLAGS[@]}" -e "$ROOT[test]"
+pip_install "$VENV/bin/pip" -e "$ROOT[test]"
 
 legacy() {  # name, pip requirements...
   local dir="$LEGACY/$1"; shift
   step "server venv: $dir ($*)"
   [ -x "$dir/bin/python" ] || "$PY" -m venv "$dir"
-  "$dir/bin/pip" install "${PIP_FLAGS[@]}" "$@"
+  pip_install "$dir/bin/pip" "$@"
 }
 if [ "${GRADIO_NB_SKIP_LEGACY:-0}" != 1 ]; then
   legacy gradio5 "gradio==5.50.0"

@@ -155,11 +155,21 @@ def _space_progress(verbose: bool) -> Callable[..., None] | None:
     return TerminalProgress()
 
 
+def _pick_src(src: str | None, space: str | None) -> str:
+    if src is not None and space is not None and src != space:
+        raise ConfigError("Pass the app either as src or as space, not both.")
+    value = src if src is not None else space
+    if value is None:
+        raise ConfigError("Client needs the app: a URL such as 'http://127.0.0.1:7860/' or a Space id 'owner/name'.")
+    return value
+
+
 class _ClientBase:
     """No-I/O parts shared by ``Client`` and ``AsyncClient``."""
 
     _app: App
     _auth_username: str | None = None
+    _default_api_name: str | None = None
     verbose: bool
     space_id: str | None
     validate: bool
@@ -241,9 +251,16 @@ class _ClientBase:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
         return _hooks.notebook().client_mimebundle(self)
 
+    def _check_default_api_name(self, api_name: str | None) -> str | None:
+        if api_name is not None:
+            self._app.spec.resolve(api_name)  # a wrong default fails now, with the valid names
+        return api_name
+
     def _bind(
         self, args: Sequence[Any], kwargs: Mapping[str, Any], api_name: str | None, fn_index: int | None
     ) -> tuple[Endpoint, list[Any], dict[str, Any]]:
+        if api_name is None and fn_index is None:
+            api_name = self._default_api_name
         endpoint = self._app.spec.resolve(api_name, fn_index)
         values = endpoint.bind(args, kwargs)
         if self.validate and endpoint.documented:
@@ -253,6 +270,7 @@ class _ClientBase:
         return endpoint, values, dict(zip(names, values))
 
     def _needs_full_info(self, api_name: str | None, kwargs: Mapping[str, Any]) -> bool:
+        api_name = api_name or self._default_api_name
         if not kwargs or api_name is None:
             return False
         for endpoint in self._app.spec.endpoints.values():
@@ -308,7 +326,7 @@ class AsyncClient(_ClientBase):
     @classmethod
     async def connect(
         cls,
-        src: str,
+        src: str | None = None,
         token: str | bool | None = None,
         *,
         hf_token: str | bool | None = None,
@@ -322,6 +340,8 @@ class AsyncClient(_ClientBase):
         retries: int = 0,
         space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
         transport: Any = None,
+        space: str | None = None,
+        api_name: str | None = None,
     ) -> AsyncClient:
         """Connect to a Gradio app (URL) or a Hugging Face Space (``owner/name``).
 
@@ -330,6 +350,7 @@ class AsyncClient(_ClientBase):
         backoff, honouring Retry-After); ``space_timeout`` bounds the wait for a building or
         sleeping Space; ``transport`` is an ``httpx.AsyncBaseTransport`` (e.g. ``MockTransport``).
         """
+        src = _pick_src(src, space)
         auth_pair = _normalize_auth(auth)
         options = dict(headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
                        download_files=download_files, space_timeout=space_timeout,
@@ -341,6 +362,11 @@ class AsyncClient(_ClientBase):
         app = await _loop.run_async(prep.open(auth_pair))
         client = cls(app, verbose=verbose, space_id=prep.space_id, validate=validate)
         client._auth_username = auth_pair[0] if auth_pair else None
+        try:
+            client._default_api_name = client._check_default_api_name(api_name)
+        except BaseException:
+            await client.close()
+            raise
         return client
 
     async def submit(
@@ -421,7 +447,7 @@ class Client(_ClientBase):
 
     def __init__(
         self,
-        src: str,
+        src: str | None = None,
         token: str | bool | None = None,
         max_workers: int = 40,
         verbose: bool = True,
@@ -438,11 +464,17 @@ class Client(_ClientBase):
         retries: int = 0,
         space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
         transport: Any = None,
+        space: str | None = None,
+        api_name: str | None = None,
     ) -> None:
-        """Connect. ``max_workers`` and ``analytics_enabled`` are accepted for compatibility only:
-        gradio_nb needs no worker threads and sends no telemetry.
+        """Connect to a Gradio app (URL) or a Hugging Face Space (``owner/name``).
+
+        ``space=`` is the guide's older name for ``src``; ``api_name=`` sets the endpoint used
+        when a call names none. ``max_workers`` and ``analytics_enabled`` are accepted for
+        compatibility only: gradio_nb needs no worker threads and sends no telemetry.
         """
         del max_workers, analytics_enabled, oauth_token
+        src = _pick_src(src, space)
         self.verbose = verbose
         self.validate = validate
         auth_pair = _normalize_auth(auth)
@@ -456,6 +488,11 @@ class Client(_ClientBase):
         self._auth_username = auth_pair[0] if auth_pair else None
         self._finalizer = weakref.finalize(self, _close_in_background, self._app)
         self._finalizer.atexit = False  # at exit, _loop.shutdown closes every live app itself
+        try:
+            self._default_api_name = self._check_default_api_name(api_name)
+        except BaseException:
+            self.close()
+            raise
         if verbose:
             print(f"Loaded as API: {self.src} ✔")
 

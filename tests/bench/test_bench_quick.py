@@ -1,0 +1,62 @@
+"""`python -m bench --quick` runs end to end and every contender gets correct results.
+
+No timing assertions: the quick run only proves the harness (server, three contenders,
+all workloads, JSON output) works. The numbers live in bench/results/.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+WORKLOADS = ["seq", "concurrent", "stream", "connect", "import", "files", "scale"]
+CONTENDERS = ["floor", "gradio_client", "gradio_nb"]
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory) -> tuple[subprocess.CompletedProcess, dict]:
+    out = tmp_path_factory.mktemp("bench") / "quick.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--quick", "--quiet", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=600,
+    )
+    assert out.exists(), f"no JSON written (exit {proc.returncode}):\n{proc.stderr[-4000:]}"
+    return proc, json.loads(out.read_text())
+
+
+@pytest.mark.timeout(900)
+def test_quick_exits_zero(quick):
+    proc, data = quick
+    assert proc.returncode == 0, f"{data['summary']['wrong']}\n{proc.stderr[-4000:]}"
+    assert (out := proc.stdout) and "| metric |" in out  # the table is printed
+
+
+@pytest.mark.timeout(900)
+@pytest.mark.parametrize("workload", WORKLOADS)
+def test_workload_has_all_contenders_correct(quick, workload):
+    _, data = quick
+    per = data["results"][workload]
+    for contender in CONTENDERS:
+        runs = per.get(contender)
+        assert runs, f"{workload}: no run for {contender}"
+        for r in runs:
+            assert r["status"] == "ok", f"{workload}/{contender}: {r.get('status')} {r.get('reason')}"
+            assert r["correct"] is True, f"{workload}/{contender}: {r.get('problems')}"
+    # the optional async column may be absent but must never be wrong
+    for r in per.get("gradio_nb_async", []):
+        assert r["status"] in ("ok", "unavailable"), r.get("reason")
+        assert r.get("correct", True) is True, r.get("problems")
+
+
+@pytest.mark.timeout(900)
+def test_summary_and_markdown(quick):
+    _, data = quick
+    assert data["meta"]["mode"] == "quick"
+    assert {row["workload"] for row in data["summary"]["rows"]} == set(WORKLOADS)
+    assert data["summary"]["wrong"] == []
+    row = next(r for r in data["summary"]["rows"] if r["metric"] == "no_ipython_ipywidgets")
+    assert row["medians"]["gradio_nb"] is True
