@@ -123,6 +123,10 @@ class Session:
                     for event in parser.feed(text):
                         outcome = self._handle_event(event.data)
                         if outcome == "close":
+                            # The server ends the body right after close_stream: read that end,
+                            # so the keep-alive connection goes back to the pool for the next call.
+                            async for _ in response.aiter_raw():
+                                pass
                             return bool(self.pending)
                         if outcome == "stop":
                             return False

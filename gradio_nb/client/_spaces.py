@@ -355,11 +355,13 @@ def parse_space_src(src: Any) -> str | None:
         return src
     if not src.startswith(("http://", "https://")):
         return None
+    parts = [p for p in urlsplit(src).path.split("/") if p]
+    if len(parts) < 3 or parts[0] != "spaces":
+        return None  # an app URL: decided without importing huggingface_hub
     o = _origin(src)
     hubs = {_origin(hub_endpoint()), _origin(DEFAULT_ENDPOINT), _origin("https://hf.co"), _origin("https://www.huggingface.co")}
     if o is None or o not in hubs:
         return None
-    parts = [p for p in urlsplit(src).path.split("/") if p]
     if len(parts) >= 3 and parts[0] == "spaces":
         candidate = f"{parts[1]}/{parts[2]}"
         if is_space_id(candidate):

@@ -37,6 +37,19 @@ DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=None)
 STREAM_READ_TIMEOUT = 45.0
 
 _warned_insecure = False
+_ssl_contexts: dict[tuple[str | None, str | None], Any] = {}
+
+
+def _shared_ssl_context() -> Any:
+    """One verifying SSL context per process: building one (loading the CA bundle) costs tens
+    of milliseconds, which every Client() would otherwise pay again."""
+    import os
+
+    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    context = _ssl_contexts.get(key)
+    if context is None:
+        context = _ssl_contexts[key] = httpx.create_ssl_context()
+    return context
 
 
 def _user_agent() -> str:
@@ -122,7 +135,7 @@ class Transport:
             )
         kwargs: dict[str, Any] = {
             "timeout": DEFAULT_TIMEOUT,
-            "verify": ssl_verify,
+            "verify": _shared_ssl_context() if ssl_verify else False,
             "follow_redirects": False,
             "limits": httpx.Limits(max_connections=None, max_keepalive_connections=64),
         }

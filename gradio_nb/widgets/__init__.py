@@ -17,6 +17,8 @@ Modules: ``_inputs`` (parameter -> widget dispatch), ``_render`` (output value -
 
 from __future__ import annotations
 
+import weakref
+
 from typing import Any
 
 import ipywidgets as W
@@ -38,7 +40,17 @@ __all__ = [
     "jobs_widget",
     "register_job",
     "space_progress",
+    "wait_drawn",
 ]
+
+# The live views shown for each job, so a cell can end only once they show the final state:
+# a kernel client (nbclient, a saved notebook) records only what is sent while the cell runs.
+_live_views: "weakref.WeakKeyDictionary[Any, list[LiveOutput]]" = weakref.WeakKeyDictionary()
+
+
+def wait_drawn(job: Any, timeout: float = 10.0) -> bool:
+    """Block until every live view of ``job`` shows its final rendering (False on timeout)."""
+    return all(view.wait_drawn(timeout) for view in list(_live_views.get(job, ())))
 
 
 def client_mimebundle(client: Any) -> dict[str, Any]:
@@ -66,4 +78,5 @@ def job_mimebundle(job: Any) -> dict[str, Any]:
     if not frontend_available():
         return {"text/plain": status_line(snapshot, job.endpoint)}
     live = LiveOutput(job)
+    _live_views.setdefault(job, []).append(live)
     return view_bundle(live, status_line(snapshot, job.endpoint))

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import html
 import threading
-import time
 from typing import Any, Callable
 
 import ipywidgets as W
@@ -215,6 +214,7 @@ class JobCard(W.VBox):
         self._latest: Any = None
         self._dirty = True
         self._final = False
+        self._final_drawn = threading.Event()
         self._drawn_outputs: tuple[int, int] | None = None
         self.snapshot: Any = None  # the last drawn snapshot
         self._remove_listener = job.add_listener(self._changed)
@@ -266,13 +266,11 @@ class JobCard(W.VBox):
             self.add_class(f"gnb-card-{describe_status(snap)[0]}")
             if self._on_final is not None:
                 self._on_final(self, snap)
+            self._final_drawn.set()
 
     def wait_drawn(self, timeout: float = 10.0) -> bool:
-        """Block until the final state has been drawn (for tests and scripts)."""
-        deadline = time.monotonic() + timeout
-        while not self._final and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self._final
+        """Block until the final state has been drawn."""
+        return self._final_drawn.wait(timeout)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(status_line(self.job.snapshot(), self.endpoint))
@@ -312,10 +310,8 @@ class LiveOutput(W.Output):
         close_tree(card)
 
     def wait_drawn(self, timeout: float = 10.0) -> bool:
-        deadline = time.monotonic() + timeout
-        while self.final is None and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.final is not None
+        """Block until the final rendering has replaced the card."""
+        return self.card.wait_drawn(timeout) and self.final is not None
 
 
 def close_tree(widget: W.Widget) -> None:

@@ -80,6 +80,9 @@ def run(magics: GradioMagics, args: argparse.Namespace, cell: str | None) -> Any
     except KeyboardInterrupt:
         job.cancel()
         raise
+    finally:
+        if not args.no_card:
+            _wait_card_drawn(job)
     if output:
         magics.bind(output, result)
         return None
@@ -100,6 +103,14 @@ def _show_card(job: Job) -> None:
     widgets = notebook_layer()
     if widgets is not None:
         display(widgets.job_mimebundle(job), raw=True)
+
+
+def _wait_card_drawn(job: Job) -> None:
+    """End the cell only once the card shows the final state: what a kernel client (nbclient,
+    a saved notebook) keeps is what was sent while the cell ran."""
+    widgets = notebook_layer()
+    if widgets is not None and job.done():
+        widgets.wait_drawn(job, timeout=5.0)
 
 
 def _store_result(magics: GradioMagics, name: str, job: Job) -> None:
