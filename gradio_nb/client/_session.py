@@ -15,7 +15,7 @@ import asyncio
 import logging
 import time
 import uuid
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, AsyncIterator, Callable
 
 import httpx
 
@@ -118,15 +118,13 @@ class Session:
             "GET", self._routes.data(self.hash), what="Reading the job's event stream",
             headers={"accept": "text/event-stream", "cache-control": "no-store"},
         ) as response:
+            chunks = response.aiter_text()
             try:
-                async for text in response.aiter_text():
+                async for text in chunks:
                     for event in parser.feed(text):
                         outcome = self._handle_event(event.data)
                         if outcome == "close":
-                            # The server ends the body right after close_stream: read that end,
-                            # so the keep-alive connection goes back to the pool for the next call.
-                            async for _ in response.aiter_raw():
-                                pass
+                            await _drain(chunks)
                             return bool(self.pending)
                         if outcome == "stop":
                             return False
@@ -202,6 +200,21 @@ class Session:
         if reader is not None and not reader.done():
             reader.cancel()
             await asyncio.gather(reader, return_exceptions=True)
+
+
+async def _drain(chunks: AsyncIterator[str], timeout: float = 1.0) -> None:
+    """Read to the end of a body the server is about to end (it does right after close_stream),
+    so its keep-alive connection returns to the pool. A server that keeps it open is left alone:
+    the connection is then simply closed."""
+
+    async def consume() -> None:
+        async for _ in chunks:
+            pass
+
+    try:
+        await asyncio.wait_for(consume(), timeout)
+    except (asyncio.TimeoutError, httpx.TransportError):
+        pass
 
 
 class HeartbeatStream:
