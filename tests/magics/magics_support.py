@@ -62,6 +62,10 @@ def make() -> types.ModuleType:
     def frontend_available() -> bool:
         return True
 
+    def wait_drawn(job: Any, timeout: float = 10.0) -> bool:
+        calls.append(("wait_drawn", job))
+        return True
+
     def register_job(job: Any) -> None:
         calls.append(("register_job", job))
 
@@ -85,7 +89,7 @@ def make() -> types.ModuleType:
         return "\n".join(lines)
 
     for fn in (client_widget, client_mimebundle, job_widget, job_mimebundle, jobs_widget, blocking_wait,
-               frontend_available, register_job):
+               frontend_available, register_job, wait_drawn):
         setattr(widgets, fn.__name__, fn)
     for fn in (record, entries, as_code):
         setattr(history, fn.__name__, fn)

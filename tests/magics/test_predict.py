@@ -22,7 +22,8 @@ def test_returns_the_result_as_the_cells_value(connected, run, widgets):
     value, out = run("predict /echo", cell='text = "hello"')
     assert value == "hello"
     assert "<card /echo>" in shown(out)  # the live card is shown
-    assert [c[0] for c in widgets.calls] == ["job_mimebundle"]
+    # the card is shown, and the cell ends only once it shows the final state
+    assert [c[0] for c in widgets.calls] == ["job_mimebundle", "wait_drawn"]
 
 
 def test_the_result_lands_in_underscore_through_a_cell(connected):
