@@ -215,9 +215,8 @@ class Transport:
             if self._suspect_pool:
                 self._suspect_pool = False
                 return True
-            text = str(exc).lower()
-            return (isinstance(exc, httpx.WriteError) or "without sending" in text
-                    or "reset by peer" in text or "connection reset" in text)
+            # A body cut after the response began means the app did get the request.
+            return "incomplete" not in str(exc).lower()
         return False
 
     @asynccontextmanager
