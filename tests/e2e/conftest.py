@@ -223,8 +223,8 @@ def jupyterlab(tmp_path_factory, demo_app):
 
 
 # --------------------------------------------------------------------------- browser
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture(scope="module")  # not session: Playwright's sync API keeps an asyncio loop
+def browser():                     # running in the main thread until it stops, breaking asyncio.run
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         message = f"no Chromium at {CHROMIUM} (apt-get install chromium, or set E2E_CHROMIUM)"
         if os.environ.get("CI") == "true":
