@@ -11,7 +11,6 @@ and gradio_nb's _spaces reads HF_ENDPOINT at call time, so the tests do not depe
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import socket
@@ -36,16 +35,7 @@ os.environ.pop("HF_OIDC_RESOURCE", None)
 import pytest  # noqa: E402
 
 
-def _load_standin():
-    spec = importlib.util.spec_from_file_location("_gradio_nb_tests_hub_standin", HERE / "hub_standin.py")
-    mod = importlib.util.module_from_spec(spec)
-    assert spec.loader is not None
-    sys.modules[spec.name] = mod
-    spec.loader.exec_module(mod)
-    return mod
-
-
-hub_standin = _load_standin()
+from gradio_nb.demo import hub_standin  # noqa: E402 - the Hub stand-in ships with the demo
 
 ALICE = "hf_alice_TESTTOKEN_aaaaaaaaaaaaaaaa"
 BOB = "hf_bob_TESTTOKEN_bbbbbbbbbbbbbbbbbbbb"
