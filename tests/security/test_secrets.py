@@ -82,16 +82,16 @@ def test_hf_token_is_not_sent_to_a_plain_app_url(fault_server, kwarg, tmp_path):
     assert not [h for h in headers if TOKEN in h or h.startswith("x-hf-authorization")], headers
 
 
-def test_hf_token_goes_to_the_space_host_only():
-    """A *.hf.space app URL: the token goes there, and nowhere else (a file URL on another host)."""
+SPACE = "https://owner-demo.hf.space/"
+
+
+def _space_app(seen: list, output: str, file_response: httpx.Response | None = None):
+    """A MockTransport handler for a Space app whose one call returns ``output`` (JSON)."""
     import sys
     from pathlib import Path
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "faults"))
     from fault_server import make_config, make_info
-
-    space = "https://owner-demo.hf.space/"
-    seen: list[httpx.Request] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         seen.append(request)
@@ -99,7 +99,7 @@ def test_hf_token_goes_to_the_space_host_only():
         if request.url.host != "owner-demo.hf.space":
             return httpx.Response(200, content=b"elsewhere")
         if path == "/config":
-            return httpx.Response(200, json=make_config(space))
+            return httpx.Response(200, json=make_config(SPACE))
         if path == "/gradio_api/info":
             return httpx.Response(200, json=make_info())
         if path == "/gradio_api/queue/join":
@@ -107,12 +107,23 @@ def test_hf_token_goes_to_the_space_host_only():
         if path == "/gradio_api/queue/data":
             body = (
                 'data: {"msg":"process_completed","event_id":"e1","success":true,"output":{"data":'
-                '[{"path":"s.m3u8","url":"https://cdn.example.org/s.m3u8","is_stream":true,'
-                '"meta":{"_type":"gradio.FileData"}}]}}\n\n'
+                f'[{output}]}}}}\n\n'
                 'data: {"msg":"close_stream","event_id":null}\n\n'
             )
             return httpx.Response(200, content=body.encode(), headers={"content-type": "text/event-stream"})
+        if path.startswith("/gradio_api/file=") and file_response is not None:
+            return file_response
         return httpx.Response(404)
+
+    return handler
+
+
+def test_hf_token_goes_to_the_space_host_only():
+    """A *.hf.space app URL: the token goes there, and nowhere else (a file URL on another host)."""
+    space = SPACE
+    seen: list[httpx.Request] = []
+    handler = _space_app(seen, '{"path":"s.m3u8","url":"https://cdn.example.org/s.m3u8","is_stream":true,'
+                               '"meta":{"_type":"gradio.FileData"}}')
 
     client = Client(space, token=TOKEN, verbose=False, transport=httpx.MockTransport(handler),
                     headers={"x-user": "only-for-the-app"})
@@ -174,36 +185,10 @@ def test_user_headers_not_forwarded_across_a_redirect(fault_server, other_host, 
 
 def test_hf_token_not_forwarded_across_a_redirect():
     """Redirect from the Space to another host: the token header must be dropped."""
-    import sys
-    from pathlib import Path
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "faults"))
-    from fault_server import make_config, make_info
-
-    space = "https://owner-demo.hf.space/"
+    space = SPACE
     seen: list[httpx.Request] = []
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        path = request.url.path
-        if request.url.host != "owner-demo.hf.space":
-            return httpx.Response(200, content=b"elsewhere")
-        if path == "/config":
-            return httpx.Response(200, json=make_config(space))
-        if path == "/gradio_api/info":
-            return httpx.Response(200, json=make_info())
-        if path == "/gradio_api/queue/join":
-            return httpx.Response(200, json={"event_id": "e1"})
-        if path == "/gradio_api/queue/data":
-            body = (
-                'data: {"msg":"process_completed","event_id":"e1","success":true,"output":{"data":'
-                '[{"path":"/tmp/gradio/a/out.txt","url":null,"meta":{"_type":"gradio.FileData"}}]}}\n\n'
-                'data: {"msg":"close_stream","event_id":null}\n\n'
-            )
-            return httpx.Response(200, content=body.encode(), headers={"content-type": "text/event-stream"})
-        if path.startswith("/gradio_api/file="):
-            return httpx.Response(302, headers={"location": "https://attacker.example.net/steal"})
-        return httpx.Response(404)
+    handler = _space_app(seen, '{"path":"/tmp/gradio/a/out.txt","url":null,"meta":{"_type":"gradio.FileData"}}',
+                         httpx.Response(302, headers={"location": "https://attacker.example.net/steal"}))
 
     client = Client(space, token=TOKEN, verbose=False, transport=httpx.MockTransport(handler))
     try:
