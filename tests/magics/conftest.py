@@ -1,13 +1,10 @@
 """Fixtures for the %gradio tests: a real IPython shell with the extension loaded, a recording
-notebook layer, real Gradio servers (tests/servers.py) and the Hub stand-in (tests/spaces)."""
+notebook layer, real Gradio servers (tests/servers.py) and the Hub stand-in (gradio_nb.demo.hub_standin)."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 import tempfile
-from pathlib import Path
 
 # huggingface_hub reads some settings when first imported: isolate it before anyone imports it.
 os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
@@ -17,8 +14,6 @@ import pytest  # noqa: E402
 from IPython.utils.capture import capture_output  # noqa: E402
 
 from magics_support import ALICE, install_fake_widgets  # noqa: E402
-
-HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="session")
@@ -77,19 +72,8 @@ def auth_app(gradio_server):
 
 
 # ------------------------------------------------------------------------------------------------
-# the Hub stand-in (tests/spaces/hub_standin.py)
+# the Hub stand-in (gradio_nb.demo.hub_standin)
 # ------------------------------------------------------------------------------------------------
-
-
-def _load_standin():
-    name = "_gradio_nb_tests_hub_standin"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, HERE.parent / "spaces" / "hub_standin.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
 
 
 @pytest.fixture
@@ -105,7 +89,9 @@ def hub(monkeypatch, tmp_path, protocol_app):
     token_path = tmp_path / "hf_token"
     monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(token_path), raising=False)
     monkeypatch.setenv("HF_TOKEN_PATH", str(token_path))
-    hub = _load_standin().HubStandin(port=0)
+    from gradio_nb.demo.hub_standin import HubStandin
+
+    hub = HubStandin(port=0)
     hub.state.add_user("alice", token=ALICE)
     hub.state.add_space("gradio/hello", host=protocol_app.rstrip("/"))
     hub.start()

@@ -1,4 +1,4 @@
-"""%gradio duplicate against the Hub stand-in (tests/spaces/hub_standin.py, via HF_ENDPOINT):
+"""%gradio duplicate against the Hub stand-in (gradio_nb.demo.hub_standin, via HF_ENDPOINT):
 the plan is shown, nothing is created before "y", then the copy is connected."""
 
 from __future__ import annotations
