@@ -19,6 +19,7 @@ ROWS: list[tuple[str, str, str, str, tuple[str, float] | None]] = [
     ("stream", "max_ms", "   stream emit->receipt max", "ms", ("abs<=", 25.0)),
     ("connect", "cold_ms", "4. Client(url), first in process", "ms", ("gc<=", 0.5)),
     ("connect", "warm_ms", "   Client(url), later ones", "ms", None),
+    ("connect", "load_plus_cold_ms", "   import + first Client(url)", "ms", None),
     ("import", "import_ms", "5. import (minus bare interpreter)", "ms", ("abs<=", 150.0)),
     ("import", "no_ipython_ipywidgets", "   no IPython/ipywidgets imported", "", ("true", 0)),
     ("files", "mb_per_s", "6. file up+down throughput", "MB/s", ("floor>=", 0.8)),
@@ -217,7 +218,7 @@ def one_line(w: str, r: dict) -> str:
         return f"{st}: {str(r.get('reason', ''))[:200]}"
     keys = {
         "seq": ["p50_ms", "p90_ms", "cpu_ms_per_call"], "concurrent": ["wall_s", "cpu_s"],
-        "stream": ["p50_ms", "max_ms"], "connect": ["cold_ms", "warm_ms"],
+        "stream": ["p50_ms", "max_ms"], "connect": ["cold_ms", "warm_ms", "load_plus_cold_ms"],
         "import": ["import_ms", "no_ipython_ipywidgets"], "files": ["mb_per_s", "rss_growth_mb"],
         "scale": ["threads_added", "kb_per_job", "wall_s", "cpu_s"],
         "soak": ["rss_start_mb", "rss_end_mb", "rss_max_mb"],

@@ -44,7 +44,7 @@ FULL = {
     "seq": {"calls": 40, "discard": 5},
     "concurrent": {"jobs": 300},
     "stream": {"items": 20, "interval": 0.05},
-    "connect": {"connects": 5},
+    "connect": {"connects": 5, "processes": 5},
     "import": {"runs": 7},
     "files": {"mb": 200},
     "scale": {"jobs": 1000, "seconds": 3.0},
@@ -53,7 +53,7 @@ QUICK = {
     "seq": {"calls": 8, "discard": 2},
     "concurrent": {"jobs": 30},
     "stream": {"items": 5, "interval": 0.02},
-    "connect": {"connects": 2},
+    "connect": {"connects": 2, "processes": 1},
     "import": {"runs": 2},
     "files": {"mb": 2},
     "scale": {"jobs": 50, "seconds": 0.5},
@@ -175,6 +175,26 @@ def run_worker(contender: str, workloads: list[str], params: dict, url: str, tmp
     finally:
         shutil.rmtree(dl, ignore_errors=True)
     return out
+
+
+def measure_connect(contender: str, params: dict, url: str, tmp: str, timeout: float) -> dict:
+    """The connect workload in ``processes`` fresh workers: "first in process" is one sample per
+    process, so one process per round would leave that median to chance."""
+    runs = [run_worker(contender, ["connect"], params, url, tmp, timeout)["connect"]
+            for _ in range(params["connect"].get("processes", 1))]
+    ok = [r for r in runs if r.get("status") == "ok"]
+    if len(ok) < len(runs):
+        return next(r for r in runs if r.get("status") != "ok")
+    med = lambda key: statistics.median(r[key] for r in ok)  # noqa: E731
+    return {
+        "status": "ok",
+        "cold_ms": med("cold_ms"),
+        "load_plus_cold_ms": med("load_plus_cold_ms"),
+        "warm_ms": med("warm_ms") if all(r.get("warm_ms") is not None for r in ok) else None,
+        "cold_all_ms": [round(r["cold_ms"], 2) for r in ok],
+        "correct": all(r.get("correct") for r in ok),
+        "problems": [p for r in ok for p in r.get("problems", [])][:5],
+    }
 
 
 # --- import workload (measured here: a fresh interpreter per sample) ------------------
@@ -310,6 +330,8 @@ def run_bench(args) -> dict:
                         if c not in IMPORT_STMT:
                             continue
                         res = measure_import(c, params["import"]["runs"])
+                    elif w == "connect":
+                        res = measure_connect(c, params, server.url, tmp, timeout)
                     else:
                         res = run_worker(c, [w], params, server.url, tmp, timeout)[w]
                     record(w, c, r, res, time.perf_counter() - t_w)
@@ -424,6 +446,18 @@ def _exit_on_sigterm() -> None:
     signal.signal(signal.SIGTERM, handler)
 
 
+def _compile_checkout() -> None:
+    """Give gradio_nb's checkout the .pyc files pip writes for every installed package.
+
+    The gradio_client contender is an installed package with bytecode; gradio_nb is an editable
+    checkout, and with PYTHONDONTWRITEBYTECODE set (as on these machines) every fresh worker
+    process would compile it from source again, which is no part of what a user pays.
+    """
+    import compileall
+
+    compileall.compile_dir(os.path.join(ROOT, "gradio_nb"), quiet=1)
+
+
 def main(argv: list[str] | None = None) -> int:
     _exit_on_sigterm()
     ap = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
@@ -468,6 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     os.makedirs(os.path.dirname(os.path.abspath(out)), exist_ok=True)
 
     args.partial = os.path.splitext(out)[0] + ".partial.json"
+    _compile_checkout()
     if args.soak:
         data = run_soak(args)
         md = report.soak_markdown(data)

@@ -23,6 +23,9 @@ pip_install() {  # pip executable, pip install arguments...
 step "main venv: $VENV"
 [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
 pip_install "$VENV/bin/pip" -e "$ROOT[test]"
+# An editable install gets no bytecode, and PYTHONDONTWRITEBYTECODE (set on these machines)
+# would have every kernel compile gradio_nb again: write it once, as pip does for a wheel.
+"$VENV/bin/python" -m compileall -q "$ROOT/gradio_nb" >/dev/null
 
 legacy() {  # name, pip requirements...
   local dir="$LEGACY/$1"; shift

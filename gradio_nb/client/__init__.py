@@ -3,7 +3,11 @@
 Never imports IPython or ipywidgets (tests/test_layering.py enforces it).
 """
 
-from ._client import AsyncClient, Client
+from ._httpx_cli import defer_httpx_cli
+
+defer_httpx_cli()  # before anything imports httpx: see _httpx_cli
+
+from ._client import AsyncClient, Client  # noqa: E402
 from ._exceptions import (
     AppError,
     ArgumentError,

@@ -15,18 +15,15 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
 
-from typing import TYPE_CHECKING
-
-from . import _hooks, _loop
+from . import _hooks, _loop, _spaces
+from ._app import App
 from ._exceptions import ConfigError
 from ._handle_file import default_download_dir
 from ._job import Job
 from ._protocol.endpoints import Endpoint, render_view_api
 from ._protocol.routes import normalize_src, origin_of, split_credentials
 from ._protocol.validation import check_arguments
-
-if TYPE_CHECKING:
-    from ._app import App
+from ._transport import Transport
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -74,8 +71,6 @@ class _Connection:
         retries: int = 0,
         transport: Any = None,
     ) -> None:
-        from . import _spaces
-
         self.space_id = _spaces.parse_space_src(src)
         token_value = _spaces.pick_token(token, hf_token)
         token_origins: set[tuple[str, str, int | None]] = set()
@@ -117,10 +112,6 @@ class _Connection:
             raise ConfigError("download_files must be a folder path or False.")
 
     async def open(self, auth: tuple[str, str] | None) -> App:
-        # The I/O stack (httpx and friends) loads on first connect, not on `import gradio_nb`.
-        from ._app import App
-        from ._transport import Transport
-
         transport = Transport(
             self.src,
             headers=self.headers,
@@ -150,9 +141,7 @@ def _space_progress(verbose: bool) -> Callable[..., None] | None:
             return renderer
     if not verbose:
         return None
-    from ._spaces import TerminalProgress
-
-    return TerminalProgress()
+    return _spaces.TerminalProgress()
 
 
 def _pick_src(src: str | None, space: str | None) -> str:
@@ -422,8 +411,6 @@ class AsyncClient(_ClientBase):
     async def duplicate(cls, from_id: str, to_id: str | None = None, token: str | None = None,
                         **kwargs: Any) -> AsyncClient:
         """Duplicate a Space (or re-use your earlier duplicate) and connect to it."""
-        from . import _spaces
-
         client_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _CLIENT_KWARGS}
         space_id = await asyncio.to_thread(_spaces.duplicate, from_id, to_id, token, **kwargs)
         tok = token or kwargs.get("hf_token")
@@ -570,8 +557,6 @@ class Client(_ClientBase):
 
         Same parameters as ``gradio_client.Client.duplicate``; ``hf_token`` is accepted too.
         """
-        from . import _spaces
-
         space_id = _spaces.duplicate(
             from_id, to_id, token, private, hardware, secrets, sleep_timeout,
             hf_token=hf_token, verbose=verbose,

@@ -9,12 +9,17 @@ status codes and httpx exceptions to the gradio_nb exception tree.
 from __future__ import annotations
 
 import asyncio
+import os
 import platform
+import ssl
+import sys
+import threading
 import urllib.parse
 import warnings
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Mapping
 
+import httpcore  # noqa: F401 - see below
 import httpx
 
 from ._protocol.routes import origin_of
@@ -31,24 +36,71 @@ from ._exceptions import (
 
 __all__ = ["Transport", "DEFAULT_TIMEOUT"]
 
+# httpcore is imported above although only httpx uses it: httpx would import it when the first
+# AsyncClient is built, which made the first Client(url) in a process ~20 ms slower than the
+# rest. Like gradio_client, gradio_nb loads its HTTP stack on import, and connecting only
+# connects (bench: "Client(url), first in process").
+
 # Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=None)
 STREAM_READ_TIMEOUT = 45.0
 
 _warned_insecure = False
-_ssl_contexts: dict[tuple[str | None, str | None], Any] = {}
+_ssl_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 
 
-def _shared_ssl_context() -> Any:
-    """One verifying SSL context per process: building one (loading the CA bundle) costs tens
-    of milliseconds, which every Client() would otherwise pay again."""
-    import os
+class _DeferredCAContext(ssl.SSLContext):
+    """A verifying client context that loads its CA bundle just before the first TLS handshake.
 
-    key = (os.environ.get("SSL_CERT_FILE"), os.environ.get("SSL_CERT_DIR"))
+    Loading the bundle costs ~20 ms, a good part of the first ``Client(url)`` in a process, and a
+    Client of a plain-HTTP app (a local server, a tunnel, the demo) never needs it. Everything
+    else is ``ssl.create_default_context``'s: TLS client, hostname check, certificates required.
+    """
+
+    _ca: tuple[str | None, str | None]
+    _lock: threading.Lock
+    _loaded: bool
+
+    @classmethod
+    def create(cls, cafile: str | None, capath: str | None) -> _DeferredCAContext:
+        context = cls(ssl.PROTOCOL_TLS_CLIENT)
+        context._ca, context._lock, context._loaded = (cafile, capath), threading.Lock(), False
+        keylog = os.environ.get("SSLKEYLOGFILE")
+        if keylog and not sys.flags.ignore_environment:
+            context.keylog_filename = keylog
+        return context
+
+    def _load_ca(self) -> None:
+        with self._lock:
+            if not self._loaded:
+                self.load_verify_locations(cafile=self._ca[0], capath=self._ca[1])
+                self._loaded = True
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:  # asyncio/anyio streams
+        if not self._loaded:
+            self._load_ca()
+        return super().wrap_bio(*args, **kwargs)
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:  # blocking sockets
+        if not self._loaded:
+            self._load_ca()
+        return super().wrap_socket(*args, **kwargs)
+
+
+def _shared_ssl_context() -> ssl.SSLContext:
+    """One verifying SSL context per process (per CA setting), shared by every Client, with the
+    CA bundle httpx would use: ``SSL_CERT_FILE``, else ``SSL_CERT_DIR``, else certifi's."""
+    key = (os.environ.get("SSL_CERT_FILE") or None, os.environ.get("SSL_CERT_DIR") or None)
     context = _ssl_contexts.get(key)
     if context is None:
-        context = _ssl_contexts[key] = httpx.create_ssl_context()
+        if key[0] or key[1]:
+            cafile, capath = key[0], None if key[0] else key[1]
+        else:
+            import certifi
+
+            cafile, capath = certifi.where(), None
+        context = _ssl_contexts[key] = _DeferredCAContext.create(cafile, capath)
     return context
 
 

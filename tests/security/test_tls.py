@@ -1,4 +1,5 @@
-"""TLS: certificates are verified by default; ssl_verify=False works and warns once per process."""
+"""TLS: certificates are verified by default (against the CA bundle httpx would use, read only
+when a TLS connection needs it); ssl_verify=False works and warns once per process."""
 from __future__ import annotations
 
 import shutil
@@ -28,6 +29,7 @@ def tls_server(tmp_path_factory):
     context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
     context.load_cert_chain(cert, key)
     server = FaultServer(ssl_context=context).start()
+    server.cert = str(cert)
     yield server
     server.stop()
 
@@ -60,3 +62,36 @@ def test_ssl_verify_false_connects_and_warns_once(tls_server):
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert "WARNINGS 1 ['UserWarning']" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_trusted_certificate_connects_and_the_ca_bundle_loads_only_for_tls(tls_server):
+    # SSL_CERT_FILE is the CA setting httpx honours; the bundle is read at the first handshake,
+    # so a Client of a plain-HTTP app never pays for it.
+    code = textwrap.dedent(f"""
+        import os
+        os.environ["SSL_CERT_FILE"] = {tls_server.cert!r}
+        from gradio_nb import Client
+        from gradio_nb.client import _transport
+        c = Client({tls_server.url!r}, verbose=False)
+        assert c.predict("verified", api_name="/echo") == "verified"
+        c.close()
+        print("LOADED", [ctx.cert_store_stats()["x509_ca"] for ctx in _transport._ssl_contexts.values()])
+    """)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "LOADED [1]" in out.stdout, out.stdout + out.stderr
+
+
+def test_a_plain_http_client_never_reads_the_ca_bundle():
+    plain = FaultServer().start()
+    try:
+        code = textwrap.dedent(f"""
+            from gradio_nb import Client
+            from gradio_nb.client import _transport
+            with Client({plain.url!r}, verbose=False) as c:
+                assert c.predict("plain", api_name="/echo") == "plain"
+            print("LOADED", [ctx.cert_store_stats()["x509_ca"] for ctx in _transport._ssl_contexts.values()])
+        """)
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    finally:
+        plain.stop()
+    assert "LOADED [0]" in out.stdout, out.stdout + out.stderr
