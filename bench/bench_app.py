@@ -22,6 +22,10 @@ import sys
 import time
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+# Gradio 6.31 rebuilds a pandas summary of its last 10,000 events after every event (for its
+# /monitoring page), so each event costs the server more the longer it has run: the order in
+# which contenders ran would decide the ratios. Rebuild it at most once per billion events.
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000000")
 
 import gradio as gr  # noqa: E402
 

@@ -6,6 +6,7 @@ happens in ``load()``, so an import failure becomes ``Unavailable`` (reported as
 'unavailable' in the results) instead of breaking the harness.
 
   floor          bench/floor.py: raw protocol on one pooled httpx.AsyncClient
+  floor_isolated the floor with one session per job (workloads 2 and 7 only)
   gradio_client  the reference client 2.7.2, sync API (predict, submit, job.result, iteration)
   gradio_nb      gradio_nb.Client, sync facade (predict, submit, job.result, iteration)
   gradio_nb_async  gradio_nb.AsyncClient from asyncio code (await, gather, async for)
@@ -102,6 +103,33 @@ class Floor(Contender):
         async def go():
             tasks = [
                 asyncio.ensure_future(self.session.call("/sleep", [seconds, f"job-{i}"]))
+                for i in range(n)
+            ]
+            mark()
+            return [r[0] for r in await asyncio.gather(*tasks)]
+
+        return self._run(go())
+
+
+class FloorIsolated(Floor):
+    """The floor with one session per job, the protocol work gradio_nb's cancel isolation
+    needs (Gradio cancels every running task of a session and endpoint, PROTOCOL.md 9): one
+    join and one ``queue/data`` stream per job, on the same pooled client."""
+
+    name = "floor_isolated"
+
+    def concurrent_echo(self, texts, mark):
+        async def go():
+            tasks = [asyncio.ensure_future(self.session.sibling().call("/echo", [t])) for t in texts]
+            mark()
+            return [r[0] for r in await asyncio.gather(*tasks)]
+
+        return self._run(go())
+
+    def sleep_many(self, n, seconds, mark):
+        async def go():
+            tasks = [
+                asyncio.ensure_future(self.session.sibling().call("/sleep", [seconds, f"job-{i}"]))
                 for i in range(n)
             ]
             mark()
@@ -288,5 +316,5 @@ class GradioNbAsync(Contender):
 
 
 CONTENDERS: dict[str, type[Contender]] = {
-    c.name: c for c in (Floor, GradioClient, GradioNb, GradioNbAsync)
+    c.name: c for c in (Floor, FloorIsolated, GradioClient, GradioNb, GradioNbAsync)
 }

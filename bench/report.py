@@ -4,7 +4,7 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-COLUMNS = ["floor", "gradio_client", "gradio_nb", "gradio_nb_async"]
+COLUMNS = ["floor", "floor_isolated", "gradio_client", "gradio_nb", "gradio_nb_async"]
 
 # (workload, metric, label, unit, target) ; target: (kind, bound)
 #   kind "floor<=": gradio_nb <= bound x floor ; "gc<=": gradio_nb <= bound x gradio_client
@@ -13,8 +13,10 @@ ROWS: list[tuple[str, str, str, str, tuple[str, float] | None]] = [
     ("seq", "p50_ms", "1. sequential predict p50", "ms", ("floor<=", 1.3)),
     ("seq", "p90_ms", "   sequential predict p90", "ms", None),
     ("seq", "cpu_ms_per_call", "   client CPU per call", "ms", None),
+    ("seq", "server_cpu_s", "   app (server) CPU while it ran", "s", None),
     ("concurrent", "wall_s", "2. concurrent submits, wall", "s", ("floor<=", 1.15)),
     ("concurrent", "cpu_s", "   client CPU for all submits", "s", None),
+    ("concurrent", "server_cpu_s", "   app (server) CPU while it ran", "s", None),
     ("stream", "p50_ms", "3. stream emit->receipt p50", "ms", ("abs<=", 5.0)),
     ("stream", "max_ms", "   stream emit->receipt max", "ms", ("abs<=", 25.0)),
     ("connect", "cold_ms", "4. Client(url), first in process", "ms", ("gc<=", 0.5)),
@@ -109,6 +111,8 @@ def summarise(results: dict[str, dict[str, list]]) -> dict:
         rows.append({
             "workload": w, "metric": key, "label": label, "unit": unit, "medians": med,
             "nb_over_floor": nb / fl if num(nb) and num(fl) and fl else None,
+            "nb_over_isolated": nb / med["floor_isolated"]
+            if num(nb) and num(med["floor_isolated"]) and med["floor_isolated"] else None,
             "nb_over_gc": nb / gc if num(nb) and num(gc) and gc else None,
             "target": target_text(target), "verdict": verdict, "verdict_async": verdict_async,
         })
@@ -148,7 +152,9 @@ def fmt(v: Any) -> str:
 def markdown(data: dict) -> str:
     meta, summary = data["meta"], data["summary"]
     present = [c for c in COLUMNS if any(c in per for per in data["results"].values())]
-    head = ["metric", "unit"] + present + ["nb/floor", "nb/gc", "target (gradio_nb)", "pass"]
+    isolated = "floor_isolated" in present
+    head = ["metric", "unit"] + present + ["nb/floor"] + (["nb/isolated"] if isolated else []) + \
+        ["nb/gc", "target (gradio_nb)", "pass"]
     if "gradio_nb_async" in present:
         head.append("pass (async)")
     lines = [
@@ -168,7 +174,8 @@ def markdown(data: dict) -> str:
     ]
     for row in summary["rows"]:
         cells = [row["label"].strip(), row["unit"]] + [fmt(row["medians"][c]) for c in present]
-        cells += [fmt(row["nb_over_floor"]), fmt(row["nb_over_gc"]), row["target"], row["verdict"]]
+        cells += [fmt(row["nb_over_floor"])] + ([fmt(row["nb_over_isolated"])] if isolated else []) + \
+            [fmt(row["nb_over_gc"]), row["target"], row["verdict"]]
         if "gradio_nb_async" in present:
             cells.append(row["verdict_async"])
         lines.append("| " + " | ".join(cells) + " |")

@@ -35,10 +35,20 @@ PY = sys.executable
 # Loopback only: never through a proxy from the environment.
 os.environ["NO_PROXY"] = ",".join(filter(None, [os.environ.get("NO_PROXY"), "127.0.0.1,localhost"]))
 os.environ["no_proxy"] = os.environ["NO_PROXY"]
-CONTENDERS = ["floor", "gradio_client", "gradio_nb", "gradio_nb_async"]
+CONTENDERS = ["floor", "floor_isolated", "gradio_client", "gradio_nb", "gradio_nb_async"]
 WORKLOADS = ["seq", "stream", "connect", "import", "concurrent", "files", "scale"]
 # gradio_nb_async runs the workloads where the async API is a different code path
 ASYNC_WORKLOADS = {"seq", "concurrent", "stream", "scale"}
+# floor_isolated differs from the floor only where jobs run side by side
+ISOLATED_WORKLOADS = {"concurrent", "scale"}
+
+
+def _runs(contender: str, workload: str) -> bool:
+    if contender == "gradio_nb_async":
+        return workload in ASYNC_WORKLOADS
+    if contender == "floor_isolated":
+        return workload in ISOLATED_WORKLOADS
+    return True
 
 FULL = {
     "seq": {"calls": 40, "discard": 5},
@@ -113,6 +123,13 @@ class Server:
             if time.monotonic() > deadline:
                 raise RuntimeError(f"bench app did not start in {timeout:.0f} s")
             time.sleep(0.1)
+
+    def cpu_s(self) -> float:
+        """CPU seconds the app's process has used so far (its share of a workload's cost)."""
+        import psutil
+
+        times = psutil.Process(self.proc.pid).cpu_times()
+        return times.user + times.system
 
     def stop(self) -> None:
         if self.log.closed:
@@ -310,7 +327,7 @@ def run_bench(args) -> dict:
                 # one process per contender for all its workloads: proves the harness, fast
                 for c in order:
                     ws = [w for w in workloads if w != "import"
-                          and (c != "gradio_nb_async" or w in ASYNC_WORKLOADS)]
+                          and _runs(c, w)]
                     if ws:
                         t_w = time.perf_counter()
                         out = run_worker(c, ws, params, server.url, tmp, timeout)
@@ -323,9 +340,10 @@ def run_bench(args) -> dict:
                 continue
             for w in workloads:
                 for c in order:
-                    if c == "gradio_nb_async" and w not in ASYNC_WORKLOADS:
+                    if not _runs(c, w):
                         continue
                     t_w = time.perf_counter()
+                    server_cpu = server.cpu_s()
                     if w == "import":
                         if c not in IMPORT_STMT:
                             continue
@@ -334,6 +352,7 @@ def run_bench(args) -> dict:
                         res = measure_connect(c, params, server.url, tmp, timeout)
                     else:
                         res = run_worker(c, [w], params, server.url, tmp, timeout)[w]
+                        res["server_cpu_s"] = server.cpu_s() - server_cpu
                     record(w, c, r, res, time.perf_counter() - t_w)
         meta["loadavg_per_round"] = loads
     finally:

@@ -22,6 +22,7 @@ import httpx
 from ._exceptions import ConnectionFailed, GradioNBError, ProtocolError, ServerStoppedError
 from ._protocol.messages import CloseStream, Heartbeat, Message, UnexpectedError, parse_message
 from ._protocol.sse import SSEParser, decode_json
+from ._transport import EVENT_STREAM
 
 if TYPE_CHECKING:
     from ._job import Job
@@ -116,7 +117,7 @@ class Session:
         parser = SSEParser()
         async with self._transport.stream(
             "GET", self._routes.data(self.hash), what="Reading the job's event stream",
-            headers={"accept": "text/event-stream", "cache-control": "no-store"},
+            headers={"accept": "text/event-stream", "cache-control": "no-store"}, event_stream=True,
         ) as response:
             chunks = response.aiter_text()
             try:
@@ -239,7 +240,8 @@ class HeartbeatStream:
             started = time.monotonic()
             try:
                 async with self._transport.http.stream(
-                    "GET", self._url, timeout=httpx.Timeout(10.0, read=None)
+                    "GET", self._url, timeout=httpx.Timeout(10.0, read=None),
+                    extensions={EVENT_STREAM: True},
                 ) as response:
                     if response.status_code == 404:
                         return  # app without the route (old Gradio)

@@ -45,6 +45,10 @@ __all__ = ["Transport", "DEFAULT_TIMEOUT"]
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=None)
 STREAM_READ_TIMEOUT = 45.0
+# Joins and uploads are short; capping how many run at once keeps a burst of 1,000 submits from
+# opening 1,000 connections in the same instant (event streams are not capped: each must stay
+# open until its job ends).
+SHORT_REQUESTS = 32
 
 _warned_insecure = False
 _ssl_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
@@ -102,6 +106,45 @@ def _shared_ssl_context() -> ssl.SSLContext:
             cafile, capath = certifi.where(), None
         context = _ssl_contexts[key] = _DeferredCAContext.create(cafile, capath)
     return context
+
+
+# Marks a request as a long-lived event stream (``queue/data``, the heartbeat): see _TwoPools.
+EVENT_STREAM = "gradio_nb.event_stream"
+_TRANSPORT_KWARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
+
+
+class _TwoPools(httpx.AsyncBaseTransport):
+    """Event streams in one connection pool, every other request in another.
+
+    httpcore's pool does work in proportion to its connections on every request and every
+    response close (past the keep-alive limit, in proportion to their square), and each job
+    holds its event stream open for its whole life. With one pool, every join and upload of a
+    burst scanned hundreds of busy stream connections: that was 45% of the client's CPU for
+    300 concurrent submits. The short-request pool stays small (Transport.short_requests caps
+    it); the stream pool grows with the jobs in flight and keeps a few connections for reuse.
+    """
+
+    def __init__(self, **transport_kwargs: Any) -> None:
+        limits = transport_kwargs.pop("limits", None)
+
+        def pool(keepalive: int) -> httpx.AsyncHTTPTransport:
+            return httpx.AsyncHTTPTransport(
+                limits=limits or httpx.Limits(max_connections=None, max_keepalive_connections=keepalive),
+                **transport_kwargs,
+            )
+
+        self._short = pool(SHORT_REQUESTS)
+        self._streams = pool(16)
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        pool = self._streams if request.extensions.get(EVENT_STREAM) else self._short
+        return await pool.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        try:
+            await self._short.aclose()
+        finally:
+            await self._streams.aclose()
 
 
 def _user_agent() -> str:
@@ -173,10 +216,7 @@ class Transport:
         self._suspect_pool = False
         self._basic_auth = httpx.BasicAuth(*basic_auth)._auth_header if basic_auth else None
         self._user_timeout = bool(httpx_kwargs and "timeout" in httpx_kwargs)
-        # Joins and uploads are short; capping how many run at once keeps a burst of 1,000
-        # submits from opening 1,000 connections in the same instant (streams are not capped:
-        # each must stay open until its job ends).
-        self.short_requests = asyncio.Semaphore(64)
+        self.short_requests = asyncio.Semaphore(SHORT_REQUESTS)
         if not ssl_verify and not _warned_insecure:
             _warned_insecure = True
             warnings.warn(
@@ -189,11 +229,12 @@ class Transport:
             "timeout": DEFAULT_TIMEOUT,
             "verify": _shared_ssl_context() if ssl_verify else False,
             "follow_redirects": False,
-            "limits": httpx.Limits(max_connections=None, max_keepalive_connections=64),
         }
         kwargs.update(httpx_kwargs or {})
         if transport is not None:
             kwargs["transport"] = transport
+        if "transport" not in kwargs:
+            kwargs["transport"] = _TwoPools(**{k: kwargs[k] for k in _TRANSPORT_KWARGS if k in kwargs})
         hooks = kwargs.setdefault("event_hooks", {})
         hooks.setdefault("request", []).insert(0, self._apply_header_policy)
         base_headers = {"user-agent": _user_agent()}
@@ -272,8 +313,13 @@ class Transport:
         return False
 
     @asynccontextmanager
-    async def stream(self, method: str, url: str, *, what: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
-        """A streamed response with status 200 (else our error)."""
+    async def stream(
+        self, method: str, url: str, *, what: str, event_stream: bool = False, **kwargs: Any
+    ) -> AsyncIterator[httpx.Response]:
+        """A streamed response with status 200 (else our error). ``event_stream``: a response
+        that lasts as long as a job (``queue/data``), kept in the pool for such (_TwoPools)."""
+        if event_stream:
+            kwargs["extensions"] = {**kwargs.get("extensions", {}), EVENT_STREAM: True}
         timeout = kwargs.pop("timeout", None)
         if timeout is None and not self._user_timeout:
             base = self.http.timeout
