@@ -228,7 +228,8 @@ def one_line(w: str, r: dict) -> str:
         "stream": ["p50_ms", "max_ms"], "connect": ["cold_ms", "warm_ms", "load_plus_cold_ms"],
         "import": ["import_ms", "no_ipython_ipywidgets"], "files": ["mb_per_s", "rss_growth_mb"],
         "scale": ["threads_added", "kb_per_job", "wall_s", "cpu_s"],
-        "soak": ["rss_start_mb", "rss_end_mb", "rss_max_mb"],
+        "soak": ["rss_start_mb", "rss_settled_mb", "rss_end_mb", "rss_max_mb",
+                 "rss_slope_mb_per_min_after_warmup"],
     }[w]
     s = " ".join(f"{k}={fmt(r.get(k))}" for k in keys)
     if r.get("correct") is False:
@@ -240,14 +241,16 @@ def soak_markdown(data: dict) -> str:
     m = data["meta"]
     lines = [f"# gradio_nb soak ({m['minutes']} min)", "",
              f"{m['started_utc']} · load avg {m['loadavg_start']} -> {m.get('loadavg_end')}", "",
-             "| contender | status | RSS start MB | RSS end MB | RSS max MB | threads start/end | fds start/end | counts | problems |",
-             "|---|---|---|---|---|---|---|---|---|"]
+             "| contender | status | RSS start MB | RSS after warm-up MB | RSS end MB | RSS max MB "
+             "| RSS slope after warm-up MB/min | threads start/end | fds start/end | counts | problems |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
     for c, r in data["soak"].items():
         if r.get("status") != "ok":
-            lines.append(f"| {c} | {r.get('status')} | | | | | | | {str(r.get('reason'))[:200]} |")
+            lines.append(f"| {c} | {r.get('status')} | | | | | | | | | {str(r.get('reason'))[:200]} |")
             continue
         lines.append(
-            f"| {c} | {'ok' if r['correct'] else 'WRONG'} | {fmt(r['rss_start_mb'])} | {fmt(r['rss_end_mb'])} | "
-            f"{fmt(r['rss_max_mb'])} | {r['threads_start']}/{r['threads_end']} | {r['fds_start']}/{r['fds_end']} | "
+            f"| {c} | {'ok' if r['correct'] else 'WRONG'} | {fmt(r['rss_start_mb'])} | "
+            f"{fmt(r['rss_settled_mb'])} | {fmt(r['rss_end_mb'])} | {fmt(r['rss_max_mb'])} | "
+            f"{fmt(r['rss_slope_mb_per_min_after_warmup'])} | {r['threads_start']}/{r['threads_end']} | {r['fds_start']}/{r['fds_end']} | "
             f"{r['counts']} | {r['problem_count']} |")
     return "\n".join(lines) + "\n"

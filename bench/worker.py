@@ -338,11 +338,20 @@ def w_soak(c, p, ctx):
         i += 1
     c.close()
     rs = [s["rss_mb"] for s in samples]
+    # The first minute warms up (allocator arenas, caches); "flat" is judged after it.
+    settled = [s for s in samples if s["t_s"] >= min(60.0, duration / 2)] or samples
+    if len(settled) > 1:
+        slope = statistics.linear_regression([s["t_s"] / 60 for s in settled],
+                                             [s["rss_mb"] for s in settled]).slope
+    else:
+        slope = 0.0
     return {
         "minutes": p["minutes"],
         "rss_start_mb": rs[0],
+        "rss_settled_mb": settled[0]["rss_mb"],
         "rss_end_mb": rs[-1],
         "rss_max_mb": max(rs),
+        "rss_slope_mb_per_min_after_warmup": slope,
         "threads_start": samples[0]["threads"],
         "threads_end": samples[-1]["threads"],
         "fds_start": samples[0]["fds"],

@@ -68,6 +68,7 @@ class Session:
         self._orphans: dict[str, list[Message]] = {}
         self._reader: asyncio.Task[None] | None = None
         self.closed = False
+        self._clean = True  # no cancel, failure or stray message so far (see reusable)
 
     # -- registration (loop thread) ------------------------------------------------------------
 
@@ -78,6 +79,17 @@ class Session:
             self._dispatch(message)
         if event_id in self.pending:
             self._ensure_reader()
+
+    @property
+    def reusable(self) -> bool:
+        """Whether a new job may use this session: idle, open, and nothing left over from the
+        jobs before (a cancelled event the app may still report, a failed stream, orphans)."""
+        return (self._clean and not self.closed and not self.pending and not self.joining
+                and not self._orphans)
+
+    def retire(self) -> None:
+        """Never give this session to another job (its job was cancelled, say)."""
+        self._clean = False
 
     def forget(self, event_id: str) -> None:
         self.pending.pop(event_id, None)
@@ -175,6 +187,7 @@ class Session:
             self.pending.pop(event_id, None)
 
     def _malformed(self, what: str) -> None:
+        self._clean = False
         error = ProtocolError(f"The app sent {what}.")
         if len(self.pending) == 1 and not self.joining:
             # With one job per stream the culprit is certain: fail it rather than guess later.
@@ -185,6 +198,7 @@ class Session:
             log.warning("%s", error)
 
     def _fail_all(self, error: BaseException) -> None:
+        self._clean = False
         jobs = list(self.pending.values())
         self.pending.clear()
         self._orphans.clear()

@@ -19,7 +19,6 @@ import warnings
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Mapping
 
-import httpcore  # noqa: F401 - see below
 import httpx
 
 from ._protocol.routes import origin_of
@@ -36,10 +35,6 @@ from ._exceptions import (
 
 __all__ = ["Transport", "DEFAULT_TIMEOUT"]
 
-# httpcore is imported above although only httpx uses it: httpx would import it when the first
-# AsyncClient is built, which made the first Client(url) in a process ~20 ms slower than the
-# rest. Like gradio_client, gradio_nb loads its HTTP stack on import, and connecting only
-# connects (bench: "Client(url), first in process").
 
 # Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.

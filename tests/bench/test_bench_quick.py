@@ -46,8 +46,8 @@ def test_workload_has_all_contenders_correct(quick, workload):
         for r in runs:
             assert r["status"] == "ok", f"{workload}/{contender}: {r.get('status')} {r.get('reason')}"
             assert r["correct"] is True, f"{workload}/{contender}: {r.get('problems')}"
-    # the optional async column may be absent but must never be wrong
-    for r in per.get("gradio_nb_async", []):
+    # the optional columns may be absent but must never be wrong
+    for r in per.get("gradio_nb_async", []) + per.get("floor_isolated", []):
         assert r["status"] in ("ok", "unavailable"), r.get("reason")
         assert r.get("correct", True) is True, r.get("problems")
 
@@ -60,3 +60,20 @@ def test_summary_and_markdown(quick):
     assert data["summary"]["wrong"] == []
     row = next(r for r in data["summary"]["rows"] if r["metric"] == "no_ipython_ipywidgets")
     assert row["medians"]["gradio_nb"] is True
+
+
+@pytest.mark.timeout(300)
+def test_soak_mode_samples_memory_and_checks_every_result(tmp_path):
+    out = tmp_path / "soak.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench", "--soak", "0.15", "--quiet", "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=240,
+    )
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    run = json.loads(out.read_text())["soak"]["gradio_nb"]
+    assert run["status"] == "ok" and run["correct"] is True, run.get("problems")
+    assert run["counts"]["predict"] > 10 and run["counts"]["stream"] > 0 and run["counts"]["batch"] > 0
+    assert len(run["samples"]) >= 2
+    assert run["rss_start_mb"] > 0 and run["rss_max_mb"] >= run["rss_end_mb"]
+    assert run["threads_end"] == run["threads_start"]
+    assert "| gradio_nb | ok |" in proc.stdout
