@@ -570,6 +570,6 @@ def _close_in_background(app: App) -> None:
     try:
         if not app.closed:
             # shutdown() also awaits this same close: App.aclose is shared and idempotent.
-            _loop.call_soon(lambda: asyncio.ensure_future(app.aclose()))
+            _loop.spawn(app.aclose)
     except RuntimeError:  # interpreter shutting down
         pass

@@ -16,7 +16,7 @@ import threading
 from typing import Any, Awaitable, Callable, Coroutine, TypeVar
 
 __all__ = ["get_loop", "in_loop_thread", "check_may_block", "run_sync", "run_async", "call_soon",
-           "register_closer", "shutdown"]
+           "register_closer", "shutdown", "spawn"]
 
 T = TypeVar("T")
 
@@ -118,6 +118,25 @@ def call_soon(fn: Callable[..., Any], *args: Any) -> None:
         loop.call_soon(fn, *args)
     else:
         loop.call_soon_threadsafe(fn, *args)
+
+
+_background: set[asyncio.Future[Any]] = set()
+
+
+def spawn(make: Callable[[], Awaitable[Any]]) -> None:
+    """Run ``make()`` as a task on the loop thread, from any thread, without waiting for it.
+
+    The loop keeps only weak references to tasks, so a fire-and-forget task that nothing else
+    references (the close of a Client that was dropped) could be collected half way, leaving
+    its connections open: this set holds each task until it is done.
+    """
+
+    def start() -> None:
+        task = asyncio.ensure_future(make())
+        _background.add(task)
+        task.add_done_callback(_background.discard)
+
+    call_soon(start)
 
 
 def register_closer(closer: Callable[[], Awaitable[None]]) -> Callable[[], None]:
