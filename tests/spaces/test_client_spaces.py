@@ -135,6 +135,9 @@ def test_client_space_path_duplicate(spaces, closing, tok):
 def test_client_space_path_duplicate_hf_token_org_and_hardware(spaces, closing, tok):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        # Only warnings this call makes: a ResourceWarning is raised by whatever object the
+        # garbage collector happens to finalize meanwhile (Python ignores them by default).
+        warnings.simplefilter("ignore", ResourceWarning)
         c = closing(
             Client.duplicate(
                 "gradio/hello", "acme/hello-gpu", hf_token=tok.alice, hardware="t4-small", sleep_timeout=3, verbose=False
