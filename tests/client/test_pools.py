@@ -17,8 +17,10 @@ def _pools(client: Client) -> _TwoPools:
 
 
 def test_queued_jobs_hold_streams_without_crowding_the_short_pool(client):
-    # /slow runs one at a time, so every job waits in the queue with its event stream open
-    jobs = [client.submit(0.02, api_name="/slow") for _ in range(SHORT_REQUESTS + 20)]
+    # /slow runs one at a time: while the first job sleeps, every other one waits in the queue
+    # with its event stream open
+    jobs = [client.submit(3, api_name="/slow")]
+    jobs += [client.submit(0.01, api_name="/slow") for _ in range(SHORT_REQUESTS + 20)]
     pools = _pools(client)
     peak_short = peak_streams = 0
     while not all(job.done() for job in jobs):
