@@ -167,7 +167,8 @@ class App:
         Gradio cancels *every* running task of a (session, endpoint) pair (PROTOCOL.md §9), so
         jobs that share a session can kill each other on cancel: a session never has two jobs
         in flight. A session whose job ended cleanly is used again by a later job, which spares
-        the app building per-session state for every call (sequential predicts keep one).
+        the app building per-session state for every call (back-to-back predicts alternate between
+        two sessions: one is free again only once its stream has ended).
         """
         if endpoint.has_state:
             if self._heartbeat is None and self.spec.connect_heartbeat:

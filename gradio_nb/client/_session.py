@@ -187,7 +187,7 @@ class Session:
             self.pending.pop(event_id, None)
 
     def _malformed(self, what: str) -> None:
-        self._clean = False
+        self.retire()
         error = ProtocolError(f"The app sent {what}.")
         if len(self.pending) == 1 and not self.joining:
             # With one job per stream the culprit is certain: fail it rather than guess later.
@@ -198,7 +198,7 @@ class Session:
             log.warning("%s", error)
 
     def _fail_all(self, error: BaseException) -> None:
-        self._clean = False
+        self.retire()
         jobs = list(self.pending.values())
         self.pending.clear()
         self._orphans.clear()

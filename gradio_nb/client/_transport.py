@@ -35,7 +35,6 @@ from ._exceptions import (
 
 __all__ = ["Transport", "DEFAULT_TIMEOUT"]
 
-
 # Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=None)
