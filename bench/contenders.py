@@ -10,6 +10,7 @@ happens in ``load()``, so an import failure becomes ``Unavailable`` (reported as
   gradio_client  the reference client 2.7.2, sync API (predict, submit, job.result, iteration)
   gradio_nb      gradio_nb.Client, sync facade (predict, submit, job.result, iteration)
   gradio_nb_async  gradio_nb.AsyncClient from asyncio code (await, gather, async for)
+  gradio_nb_shared gradio_nb.Client(isolate_jobs=False): one session, as gradio_client (2, 7)
 """
 from __future__ import annotations
 
@@ -231,6 +232,15 @@ class GradioNb(_SyncClientLike):
         )
 
 
+class GradioNbShared(GradioNb):
+    """gradio_nb.Client(isolate_jobs=False): one session for all jobs, as gradio_client."""
+
+    name = "gradio_nb_shared"
+
+    def _new_client(self, url, download_dir, max_workers):
+        return self.mod.Client(url, verbose=False, download_files=download_dir, isolate_jobs=False)
+
+
 class GradioNbAsync(Contender):
     """gradio_nb.AsyncClient driven from the caller's own asyncio loop."""
 
@@ -316,5 +326,5 @@ class GradioNbAsync(Contender):
 
 
 CONTENDERS: dict[str, type[Contender]] = {
-    c.name: c for c in (Floor, FloorIsolated, GradioClient, GradioNb, GradioNbAsync)
+    c.name: c for c in (Floor, FloorIsolated, GradioClient, GradioNb, GradioNbAsync, GradioNbShared)
 }

@@ -4,7 +4,10 @@ from __future__ import annotations
 import statistics
 from typing import Any
 
-COLUMNS = ["floor", "floor_isolated", "gradio_client", "gradio_nb", "gradio_nb_async"]
+COLUMNS = ["floor", "floor_isolated", "gradio_client", "gradio_nb", "gradio_nb_async",
+           "gradio_nb_shared"]
+# Other ways of using gradio_nb, each judged against the same targets in a column of its own.
+VARIANTS = {"gradio_nb_async": "async", "gradio_nb_shared": "isolate_jobs=False"}
 # The contender we measure against. Its failures are findings about it, not failures of the run.
 REFERENCE = "gradio_client"
 
@@ -106,8 +109,8 @@ def summarise(results: dict[str, dict[str, list]]) -> dict:
         per = results[w]
         med = {c: median_of(per.get(c, []), key) for c in COLUMNS}
         verdict, ratio = check(target, med["gradio_nb"], med["floor"], med["gradio_client"])
-        verdict_async, _ = check(target, med["gradio_nb_async"], med["floor"], med["gradio_client"]) \
-            if per.get("gradio_nb_async") else ("", None)
+        variant_verdicts = {c: check(target, med[c], med["floor"], med["gradio_client"])[0]
+                            for c in VARIANTS if per.get(c)}
         nb, fl, gc = med["gradio_nb"], med["floor"], med["gradio_client"]
         num = lambda v: isinstance(v, (int, float)) and not isinstance(v, bool)  # noqa: E731
         rows.append({
@@ -116,7 +119,7 @@ def summarise(results: dict[str, dict[str, list]]) -> dict:
             "nb_over_isolated": nb / med["floor_isolated"]
             if num(nb) and num(med["floor_isolated"]) and med["floor_isolated"] else None,
             "nb_over_gc": nb / gc if num(nb) and num(gc) and gc else None,
-            "target": target_text(target), "verdict": verdict, "verdict_async": verdict_async,
+            "target": target_text(target), "verdict": verdict, "variant_verdicts": variant_verdicts,
         })
         if verdict == "FAIL":
             targets_failed.append(f"{label.strip()}: {nb} ({target_text(target)})")
@@ -159,8 +162,8 @@ def markdown(data: dict) -> str:
     isolated = "floor_isolated" in present
     head = ["metric", "unit"] + present + ["nb/floor"] + (["nb/isolated"] if isolated else []) + \
         ["nb/gc", "target (gradio_nb)", "pass"]
-    if "gradio_nb_async" in present:
-        head.append("pass (async)")
+    variants = [c for c in VARIANTS if c in present]
+    head += [f"pass ({VARIANTS[c]})" for c in variants]
     lines = [
         f"# gradio_nb benchmark ({meta['mode']}, {meta['rounds']} round(s), medians)",
         "",
@@ -180,8 +183,7 @@ def markdown(data: dict) -> str:
         cells = [row["label"].strip(), row["unit"]] + [fmt(row["medians"][c]) for c in present]
         cells += [fmt(row["nb_over_floor"])] + ([fmt(row["nb_over_isolated"])] if isolated else []) + \
             [fmt(row["nb_over_gc"]), row["target"], row["verdict"]]
-        if "gradio_nb_async" in present:
-            cells.append(row["verdict_async"])
+        cells += [row["variant_verdicts"].get(c, "") for c in variants]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "Status per workload (ok / WRONG / unavailable):", ""]
     for w, per in summary["status"].items():

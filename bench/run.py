@@ -35,18 +35,20 @@ PY = sys.executable
 # Loopback only: never through a proxy from the environment.
 os.environ["NO_PROXY"] = ",".join(filter(None, [os.environ.get("NO_PROXY"), "127.0.0.1,localhost"]))
 os.environ["no_proxy"] = os.environ["NO_PROXY"]
-CONTENDERS = ["floor", "floor_isolated", "gradio_client", "gradio_nb", "gradio_nb_async"]
+CONTENDERS = ["floor", "floor_isolated", "gradio_client", "gradio_nb", "gradio_nb_async",
+              "gradio_nb_shared"]
 WORKLOADS = ["seq", "stream", "connect", "import", "concurrent", "files", "scale"]
 # gradio_nb_async runs the workloads where the async API is a different code path
 ASYNC_WORKLOADS = {"seq", "concurrent", "stream", "scale"}
-# floor_isolated differs from the floor only where jobs run side by side
+# floor_isolated and gradio_nb_shared differ from the floor and gradio_nb only where jobs
+# run side by side
 ISOLATED_WORKLOADS = {"concurrent", "scale"}
 
 
 def _runs(contender: str, workload: str) -> bool:
     if contender == "gradio_nb_async":
         return workload in ASYNC_WORKLOADS
-    if contender == "floor_isolated":
+    if contender in ("floor_isolated", "gradio_nb_shared"):
         return workload in ISOLATED_WORKLOADS
     return True
 

@@ -53,8 +53,10 @@ class App:
     """One connected Gradio app (loop thread only)."""
 
     def __init__(self, transport: Transport, routes: Routes, spec: AppSpec, *,
-                 config: Mapping[str, Any], download_dir: str | None) -> None:
+                 config: Mapping[str, Any], download_dir: str | None,
+                 isolate_jobs: bool = True) -> None:
         self.transport = transport
+        self.isolate_jobs = isolate_jobs
         self.routes = routes
         self.spec = spec
         self.config = config
@@ -67,6 +69,8 @@ class App:
         self._heartbeat: HeartbeatStream | None = None
         self._job_sessions: dict[str, Session] = {}  # hash -> session with a job in flight
         self._idle_sessions: list[Session] = []  # finished cleanly, ready for the next job
+        # Earlier state sessions (before reset_session) whose jobs are still running.
+        self._draining: weakref.WeakSet[Session] = weakref.WeakSet()
         self._tasks: set[asyncio.Task[Any]] = set()
         self._all_info_loaded = False
         self._closing: asyncio.Future[None] | None = None
@@ -82,13 +86,15 @@ class App:
         *,
         auth: tuple[str, str] | None,
         download_dir: str | None,
+        isolate_jobs: bool = True,
     ) -> App:
         try:
             if auth is not None:
                 await cls._login(transport, auth)
             config, raw_info, routes = await cls._discover(transport)
             spec = build_app_spec(config, raw_info)
-            return cls(transport, routes, spec, config=config, download_dir=download_dir)
+            return cls(transport, routes, spec, config=config, download_dir=download_dir,
+                       isolate_jobs=isolate_jobs)
         except BaseException:
             await transport.aclose()
             raise
@@ -168,8 +174,11 @@ class App:
         jobs that share a session can kill each other on cancel: a session never has two jobs
         in flight. A session whose job ended cleanly is used again by a later job, which spares
         the app building per-session state for every call (back-to-back predicts alternate between
-        two sessions: one is free again only once its stream has ended).
+        two sessions: one is free again only once its stream has ended). With
+        ``isolate_jobs=False`` every job uses the client's session, as in gradio_client.
         """
+        if not self.isolate_jobs and not endpoint.has_state:
+            return self.state_session
         if endpoint.has_state:
             if self._heartbeat is None and self.spec.connect_heartbeat:
                 self._heartbeat = HeartbeatStream(self.transport, self.routes, self.state_session.hash)
@@ -196,7 +205,9 @@ class App:
         self._heartbeat = None
         if heartbeat is not None:
             await heartbeat.aclose()
-        if not old.pending:
+        if old.pending:
+            self._draining.add(old)  # its jobs finish on it; close() must still reach them
+        else:
             await old.aclose()
 
     # -- running jobs ------------------------------------------------------------------------------
@@ -377,20 +388,25 @@ class App:
             await self.transport.request("POST", self.routes.cancel, what="Cancelling", json=payload)
         except GradioNBError as exc:
             log.warning("cancel request failed: %s", exc)
-        if job.session_hash == self.state_session.hash:
-            self._fail_collateral(job)
+        shared = next((s for s in (self.state_session, *self._draining)
+                       if s.hash == job.session_hash), None)
+        if shared is not None:
+            self._fail_collateral(job, shared)
 
-    def _fail_collateral(self, cancelled: Job) -> None:
-        """Gradio also kills the *running* jobs of the same endpoint in the same session."""
-        for other in list(self.state_session.pending.values()):
+    def _fail_collateral(self, cancelled: Job, session: Session) -> None:
+        """Gradio also kills the *running* jobs of the same endpoint in the same session; they
+        would never hear of it (PROTOCOL.md §9), so end them here."""
+        why = ("the client's session, which keeps the app's State" if cancelled.endpoint.has_state
+               else "the client's session (isolate_jobs=False)")
+        for other in list(session.pending.values()):
             if other is cancelled or other.endpoint.fn_index != cancelled.endpoint.fn_index:
                 continue
             if other._state.processing_at is not None:
-                self.state_session.forget(other.event_id or "")
+                session.forget(other.event_id or "")
                 self._fail(other, JobCancelledError(
                     f"The app cancelled this job too: Gradio cancels every running job of "
-                    f"{cancelled.endpoint.name} in a session, and its session (the client's State "
-                    "session) was shared with the job you cancelled."
+                    f"{cancelled.endpoint.name} in a session, and this job shared {why} with "
+                    "the job you cancelled."
                 ))
 
     # -- closing ---------------------------------------------------------------------------------
@@ -404,7 +420,7 @@ class App:
     async def _close(self) -> None:
         self.closed = True
         try:
-            sessions = [self.state_session, *self._job_sessions.values()]
+            sessions = [self.state_session, *self._job_sessions.values(), *self._draining]
             pending = [job for s in sessions for job in s.pending.values()]
             error = ConnectionFailed("The client was closed while this job was pending.")
             for session in sessions:

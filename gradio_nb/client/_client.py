@@ -69,6 +69,7 @@ class _Connection:
         space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
         verbose: bool = True,
         retries: int = 0,
+        isolate_jobs: bool = True,
         transport: Any = None,
     ) -> None:
         self.space_id = _spaces.parse_space_src(src)
@@ -102,6 +103,7 @@ class _Connection:
         self.httpx_kwargs = dict(httpx_kwargs or {})
         self.transport = transport
         self.retries = retries
+        self.isolate_jobs = isolate_jobs
         if download_files is False:
             self.download_dir: str | None = None
         elif download_files is None or download_files is True:
@@ -125,7 +127,8 @@ class _Connection:
             retries=self.retries,
             basic_auth=self.basic_auth,
         )
-        return await App.open(transport, auth=auth, download_dir=self.download_dir)
+        return await App.open(transport, auth=auth, download_dir=self.download_dir,
+                              isolate_jobs=self.isolate_jobs)
 
 
 def _host(url: str) -> str:
@@ -327,6 +330,7 @@ class AsyncClient(_ClientBase):
         verbose: bool = True,
         validate: bool = True,
         retries: int = 0,
+        isolate_jobs: bool = True,
         space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
         transport: Any = None,
         space: str | None = None,
@@ -336,14 +340,16 @@ class AsyncClient(_ClientBase):
 
         Beyond gradio_client's options: ``validate`` checks arguments against the endpoint's
         schema before sending; ``retries`` retries a submit refused with 429/503 (exponential
-        backoff, honouring Retry-After); ``space_timeout`` bounds the wait for a building or
-        sleeping Space; ``transport`` is an ``httpx.AsyncBaseTransport`` (e.g. ``MockTransport``).
+        backoff, honouring Retry-After); ``isolate_jobs`` (see ``Client``); ``space_timeout``
+        bounds the wait for a building or sleeping Space; ``transport`` is an
+        ``httpx.AsyncBaseTransport`` (e.g. ``MockTransport``).
         """
         src = _pick_src(src, space)
         auth_pair = _normalize_auth(auth)
         options = dict(headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
                        download_files=download_files, space_timeout=space_timeout,
-                       verbose=verbose, retries=retries, transport=transport)
+                       verbose=verbose, retries=retries, isolate_jobs=isolate_jobs,
+                       transport=transport)
         if _needs_hub(src):  # huggingface_hub is sync: keep it off every event loop
             prep = await asyncio.to_thread(lambda: _Connection(src, token, hf_token, **options))
         else:
@@ -418,7 +424,7 @@ class AsyncClient(_ClientBase):
 
 
 _CLIENT_KWARGS = {"auth", "headers", "download_files", "ssl_verify", "httpx_kwargs", "validate",
-                  "retries", "space_timeout", "transport", "verbose"}
+                  "retries", "isolate_jobs", "space_timeout", "transport", "verbose"}
 
 
 def _needs_hub(src: str) -> bool:
@@ -449,6 +455,7 @@ class Client(_ClientBase):
         hf_token: str | bool | None = None,
         validate: bool = True,
         retries: int = 0,
+        isolate_jobs: bool = True,
         space_timeout: float | None = DEFAULT_SPACE_TIMEOUT,
         transport: Any = None,
         space: str | None = None,
@@ -459,6 +466,12 @@ class Client(_ClientBase):
         ``space=`` is the guide's older name for ``src``; ``api_name=`` sets the endpoint used
         when a call names none. ``max_workers`` and ``analytics_enabled`` are accepted for
         compatibility only: gradio_nb needs no worker threads and sends no telemetry.
+
+        ``isolate_jobs=True`` (the default) runs each job of a stateless endpoint in a session
+        of its own, so cancelling one job never stops another. ``False`` shares one session,
+        as gradio_client does: a burst of concurrent jobs costs the app about half as much, but
+        cancelling a *running* job also stops the other running jobs of that endpoint (they end
+        with ``JobCancelledError``; Gradio cancels per session and endpoint).
         """
         del max_workers, analytics_enabled, oauth_token
         src = _pick_src(src, space)
@@ -468,7 +481,7 @@ class Client(_ClientBase):
         prep = _Connection(
             src, token, hf_token, headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
             download_files=download_files, space_timeout=space_timeout, verbose=verbose,
-            retries=retries, transport=transport,
+            retries=retries, isolate_jobs=isolate_jobs, transport=transport,
         )
         self.space_id = prep.space_id
         self._app = _loop.run_sync(prep.open(auth_pair))

@@ -53,9 +53,10 @@ def test_workload_has_all_contenders_correct(quick, workload):
             assert r["status"] == "ok", f"{workload}/{contender}: {r.get('status')} {r.get('reason')}"
             assert r["correct"] is True, f"{workload}/{contender}: {r.get('problems')}"
     # the optional columns may be absent but must never be wrong
-    for r in per.get("gradio_nb_async", []) + per.get("floor_isolated", []):
-        assert r["status"] in ("ok", "unavailable"), r.get("reason")
-        assert r.get("correct", True) is True, r.get("problems")
+    for c in ("gradio_nb_async", "gradio_nb_shared", "floor_isolated"):
+        for r in per.get(c, []):
+            assert r["status"] in ("ok", "unavailable"), r.get("reason")
+            assert r.get("correct", True) is True, r.get("problems")
 
 
 @pytest.mark.timeout(900)

@@ -37,13 +37,14 @@ def test_cancel_generator_stops_after_current_iteration(client) -> None:
 
 def test_cancelling_one_running_job_keeps_its_twin_alive(client) -> None:
     """Gradio cancels every running task of a (session, endpoint): each job needs its own session."""
-    a = client.submit(6, api_name="/slow_gen")
-    b = client.submit(6, api_name="/slow_gen")
+    a = client.submit(20, api_name="/slow_gen_parallel")
+    b = client.submit(6, api_name="/slow_gen_parallel")
     while not (a.outputs() and b.outputs()):
         time.sleep(0.05)
     assert a.session_hash != b.session_hash
-    a.cancel()
+    assert a.cancel() is True, "both jobs must be running when one is cancelled"
     assert b.result(timeout=30) == "tick 5"
+    assert len(a.outputs()) < 20
 
 
 def test_cancel_finished_job_is_false(client) -> None:

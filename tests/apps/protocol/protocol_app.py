@@ -20,6 +20,7 @@ Endpoints (api_name):
   /peek            reads the State only
   /slow            sleeps (concurrency_limit=1) - for queue estimation / cancel
   /slow_gen        slow generator - for cancelling a running generator
+  /slow_gen_parallel  an async slow generator, concurrency_limit=None (jobs run side by side)
   /file_info       File in -> JSON + File out (upload/download)
   /make_image      returns an Image (file output)
   /chat            Chatbot streaming (messages format)
@@ -29,6 +30,7 @@ Endpoints (api_name):
   /lambda          a lambda: api_name comes from the function name
   /json_path       returns JSON {"path": "..."} that is NOT a file (client-side file detection pitfall)
 """
+import asyncio
 import json
 import os
 import tempfile
@@ -151,6 +153,14 @@ def slow_gen(n: int = 20):
         yield f"tick {i}"
 
 
+async def slow_gen_async(n: int = 20):
+    # async: it runs on the server's loop, beside other jobs of the endpoint, whatever a
+    # cancelled sync generator left in the server's worker threads
+    for i in range(int(n)):
+        await asyncio.sleep(0.5)
+        yield f"tick {i}"
+
+
 def file_info(f):
     if f is None:
         return {"none": True}, None
@@ -225,6 +235,7 @@ with gr.Blocks(title="protocol capture app") as demo:
     btn.click(peek, state, t_out, api_name="peek")
     btn.click(slow, secs, t_out, api_name="slow", concurrency_limit=1)
     btn.click(slow_gen, n_count, t_out, api_name="slow_gen")
+    btn.click(slow_gen_async, n_count, t_out, api_name="slow_gen_parallel", concurrency_limit=None)
     btn.click(file_info, f_in, [j_out, f_out], api_name="file_info")
     btn.click(make_image, None, img_out, api_name="make_image")
     btn.click(chat, [t_in, chatbot], chatbot, api_name="chat")
