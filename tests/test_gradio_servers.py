@@ -125,5 +125,6 @@ def test_server_dies_with_the_test_process(fake_app, tmp_path):
     finally:
         parent.kill()
         parent.wait()
+        parent.stdout.close()
     child.wait(timeout=10)
     assert not psutil.pid_exists(child.pid) or child.status() == psutil.STATUS_ZOMBIE

@@ -49,6 +49,19 @@ async def _close_live_apps() -> None:
 _loop.register_closer(_close_live_apps)
 
 
+async def _abandon(task: asyncio.Future[Any], grace: float = 1.0) -> None:
+    """Let a request we no longer need end by itself, and cancel it only if it takes longer.
+
+    The request that failed usually means this one fails the same way within milliseconds.
+    Cancelling it outright could interrupt a TLS handshake, and httpcore closes the socket of a
+    failed handshake but not of a cancelled one (it stays open until garbage collection).
+    """
+    done, _ = await asyncio.wait({task}, timeout=grace)
+    if not done:
+        task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+
+
 class App:
     """One connected Gradio app (loop thread only)."""
 
@@ -126,14 +139,12 @@ class App:
         try:
             config_response = await config_task
         except BaseException:
-            info_task.cancel()
-            await asyncio.gather(info_task, return_exceptions=True)
+            await _abandon(info_task)
             raise
         try:
             config = config_response.json()
         except ValueError:
-            info_task.cancel()
-            await asyncio.gather(info_task, return_exceptions=True)
+            await _abandon(info_task)
             raise ProtocolError(
                 f"{src}config did not answer JSON: is {src} a Gradio app (version 4 or newer)?"
             ) from None

@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -44,7 +45,7 @@ def test_download_after_a_silent_drop_500_succeeds(fault_server, client_for, tmp
     with pytest.raises(ProtocolError):
         client.predict("x", api_name="/echo")
     path = client.predict("file:/tmp/gradio/abc/out.txt", api_name="/file_out")
-    assert open(path, "rb").read() == b"payload"
+    assert Path(path).read_bytes() == b"payload"
 
 
 # -- 429 / 503: clear errors by default ---------------------------------------------------------

@@ -2,11 +2,14 @@
 when a TLS connection needs it); ssl_verify=False works and warns once per process."""
 from __future__ import annotations
 
+import gc
 import shutil
 import ssl
 import subprocess
 import sys
 import textwrap
+import time
+import warnings
 
 import pytest
 
@@ -45,6 +48,19 @@ def test_self_signed_certificate_is_refused_by_default(tls_server):
 def test_certificate_failure_says_so(tls_server):
     with pytest.raises(ConnectionFailed, match="(?i)certificate|TLS|SSL"):
         Client(tls_server.url, verbose=False)
+
+
+def test_refused_certificate_leaves_no_socket_open(tls_server):
+    """Both discovery requests fail the handshake; neither socket may wait for the GC."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        for _ in range(3):
+            with pytest.raises(ConnectionFailed):
+                Client(tls_server.url, verbose=False)
+        time.sleep(0.2)  # the loop thread runs the transports' close callbacks
+        gc.collect()
+    leaks = [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
+    assert not leaks
 
 
 def test_ssl_verify_false_connects_and_warns_once(tls_server):

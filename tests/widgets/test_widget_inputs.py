@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import replace
+from pathlib import Path
 from types import MappingProxyType
 
 import ipywidgets as W
@@ -154,7 +155,7 @@ def test_file_inputs_take_a_path_url_or_upload(media, tmp_path):
     upload.value = ({"name": "up.txt", "type": "text/plain", "size": 3, "content": memoryview(b"abc"),
                      "last_modified": dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)},)
     saved = image.to_wire()
-    assert saved["orig_name"] == "up.txt" and open(saved["path"], "rb").read() == b"abc"
+    assert saved["orig_name"] == "up.txt" and Path(saved["path"]).read_bytes() == b"abc"
 
     files = field_for(media["files_in"])
     upload, paths = files.watch
