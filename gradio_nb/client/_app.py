@@ -27,7 +27,7 @@ from ._job import Job
 from ._protocol.diff import DiffError
 from ._protocol.endpoints import AppSpec, Endpoint, build_app_spec
 from ._protocol.job_state import IllegalTransition, OutputEvent
-from ._protocol.messages import Message
+from ._protocol.messages import Message, ProcessCompleted
 from ._protocol.routes import ProtocolFeatures, Routes, protocol_features
 from ._session import HeartbeatStream, Session, new_session_hash
 from ._transport import Transport
@@ -301,6 +301,13 @@ class App:
     # -- delivering messages -----------------------------------------------------------------------
 
     def _deliver(self, job: Job, message: Message) -> None:
+        if job._cancel_requested and isinstance(message, ProcessCompleted):
+            # The app's answer to our cancel. It queued it after killing the endpoint's running
+            # tasks in the session, so their process_starts came before it on this stream: the
+            # cancel's HTTP response alone may have overtaken them.
+            shared = self._shared_session_of(job)
+            if shared is not None:
+                self._fail_collateral(job, shared)
         now = time.monotonic()
         try:
             event = job._update(lambda state: state.receive(message, now))
@@ -399,10 +406,14 @@ class App:
             await self.transport.request("POST", self.routes.cancel, what="Cancelling", json=payload)
         except GradioNBError as exc:
             log.warning("cancel request failed: %s", exc)
-        shared = next((s for s in (self.state_session, *self._draining)
-                       if s.hash == job.session_hash), None)
+        shared = self._shared_session_of(job)
         if shared is not None:
             self._fail_collateral(job, shared)
+
+    def _shared_session_of(self, job: Job) -> Session | None:
+        """The client's session (current or draining) that ``job`` ran in, if it shared one."""
+        return next((s for s in (self.state_session, *self._draining)
+                     if s.hash == job.session_hash), None)
 
     def _fail_collateral(self, cancelled: Job, session: Session) -> None:
         """Gradio also kills the *running* jobs of the same endpoint in the same session; they

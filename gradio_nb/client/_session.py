@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, AsyncIterator, Callable
 import httpx
 
 from ._exceptions import ConnectionFailed, GradioNBError, ProtocolError, ServerStoppedError
-from ._protocol.messages import CloseStream, Heartbeat, Message, UnexpectedError, parse_message
+from ._protocol.messages import (
+    CloseStream, Heartbeat, Message, ProcessCompleted, UnexpectedError, parse_message,
+)
 from ._protocol.sse import SSEParser, decode_json
 from ._transport import EVENT_STREAM
 
@@ -183,7 +185,11 @@ class Session:
                 log.debug("dropping %s for unknown event %s", type(message).__name__, event_id)
             return
         self._deliver(job, message)
-        if job._state.done and event_id:
+        if job._state.done and event_id and (
+            not job._cancel_requested or isinstance(message, ProcessCompleted)
+        ):
+            # A job cancelled here stays routed until the app's own completion for it: that
+            # message marks where the app's cancel took effect (App._deliver).
             self.pending.pop(event_id, None)
 
     def _malformed(self, what: str) -> None:
