@@ -449,7 +449,8 @@ class App:
                 session._fail_all(error)  # jobs end now, with the documented error
             # Then tell the server to drop what we leave behind, without waiting long.
             cancels = [asyncio.ensure_future(self._cancel_quietly(job))
-                       for job in pending if self.features.cancel_route and job.event_id]
+                       for job in pending
+                       if self.features.cancel_route and job.event_id and not job._cancel_requested]
             if cancels:
                 await asyncio.wait(cancels, timeout=2.0)
                 for task in cancels:

@@ -8,19 +8,13 @@ import time
 import pytest
 
 from gradio_nb import Client, ConnectionFailed, JobCancelledError, Status
+from replicas import wait_for
 
 
 @pytest.fixture
 def shared(protocol_app):
     with Client(protocol_app.url, verbose=False, isolate_jobs=False) as c:
         yield c
-
-
-def _wait(predicate, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        assert time.monotonic() < deadline, "timed out waiting"
-        time.sleep(0.02)
 
 
 def test_a_burst_shares_one_session_and_every_result_is_right(shared) -> None:
@@ -40,7 +34,7 @@ def test_cancelling_a_running_job_ends_its_running_twin_instead_of_hanging(share
     a = shared.submit(20, api_name="/slow_gen_parallel")
     b = shared.submit(20, api_name="/slow_gen_parallel")
     other = shared.submit("still here", api_name="/echo")  # another endpoint: untouched
-    _wait(lambda: a.outputs() and b.outputs())
+    wait_for(lambda: a.outputs() and b.outputs(), timeout=20)
     assert a.cancel() is True
     with pytest.raises(JobCancelledError, match="isolate_jobs=False"):
         b.result(timeout=10)
@@ -52,9 +46,9 @@ def test_cancelling_a_running_job_ends_its_running_twin_instead_of_hanging(share
 
 def test_cancel_queued_job_never_runs(shared) -> None:
     running = shared.submit(1.5, api_name="/slow")  # concurrency_limit=1
-    _wait(lambda: running.status().code is Status.PROCESSING)
+    wait_for(lambda: running.status().code is Status.PROCESSING, timeout=20)
     queued = shared.submit(0.1, api_name="/slow")
-    _wait(lambda: queued.status().code is Status.IN_QUEUE)
+    wait_for(lambda: queued.status().code is Status.IN_QUEUE, timeout=20)
     assert queued.cancel() is True
     with pytest.raises(JobCancelledError):
         queued.result(timeout=5)
@@ -66,7 +60,7 @@ def test_cancel_queued_job_never_runs(shared) -> None:
 def test_close_after_reset_session_still_ends_jobs_on_the_old_session(protocol_app) -> None:
     c = Client(protocol_app.url, verbose=False, isolate_jobs=False)
     job = c.submit(20, api_name="/slow_gen_parallel")
-    _wait(lambda: job.outputs())
+    wait_for(lambda: job.outputs(), timeout=20)
     c.reset_session()  # the job keeps running on the session it started in
     assert job.session_hash != c._app.state_session.hash and not job.done()
     started = time.monotonic()
