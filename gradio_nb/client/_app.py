@@ -30,7 +30,7 @@ from ._protocol.job_state import IllegalTransition, OutputEvent
 from ._protocol.messages import Message, ProcessCompleted
 from ._protocol.routes import ProtocolFeatures, Routes, protocol_features
 from ._session import HeartbeatStream, Session, new_session_hash
-from ._transport import Transport
+from ._transport import Transport, call_headers
 
 __all__ = ["App"]
 
@@ -249,7 +249,7 @@ class App:
                 "trigger_id": None,
                 "session_hash": session.hash,
             }
-            join_headers = {"x-gradio-user": "api", **(headers or {})}
+            join_headers = call_headers(headers)
             session.joining += 1
             try:
                 response = await self._join(endpoint, payload, join_headers)
@@ -316,7 +316,7 @@ class App:
             return
         if event is not None:
             self._emit(job, event)
-        elif job._state.done:
+        elif job._jobstate.done:
             self._after_outputs(job, job._settle)
 
     def _emit(self, job: Job, event: OutputEvent) -> None:
@@ -375,7 +375,7 @@ class App:
         return _loop.run_sync(cancel_now())
 
     def _cancel_now(self, job: Job) -> bool:
-        if job._state.done:
+        if job._jobstate.done:
             return False
         job._cancel_requested = True
         session = self._job_sessions.get(job.session_hash or "")
@@ -423,7 +423,7 @@ class App:
         for other in list(session.pending.values()):
             if other is cancelled or other.endpoint.fn_index != cancelled.endpoint.fn_index:
                 continue
-            if other._state.processing_at is not None:
+            if other._jobstate.processing_at is not None:
                 session.forget(other.event_id or "")
                 self._fail(other, JobCancelledError(
                     f"The app cancelled this job too: Gradio cancels every running job of "

@@ -8,16 +8,14 @@ I/O runs on the loop thread through ``App``.
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import os
-import threading
 import weakref
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from . import _hooks, _loop, _spaces
 from ._app import App
-from ._exceptions import ConfigError
+from ._exceptions import ArgumentError, ConfigError
 from ._handle_file import default_download_dir
 from ._job import Job
 from ._protocol.endpoints import Endpoint, render_view_api
@@ -28,21 +26,6 @@ from ._transport import Transport
 __all__ = ["AsyncClient", "Client"]
 
 DEFAULT_SPACE_TIMEOUT = 300.0
-_callback_pool: concurrent.futures.ThreadPoolExecutor | None = None
-_callback_lock = threading.Lock()
-
-
-def _run_callback(fn: Callable[[], Any]) -> None:
-    """User result callbacks run on one worker thread, never on the loop thread.
-
-    gradio_client users may block in a callback (even call predict); on the loop thread that
-    would stall every job of the process.
-    """
-    global _callback_pool
-    with _callback_lock:
-        if _callback_pool is None:
-            _callback_pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="gradio_nb-callbacks")
-    _callback_pool.submit(fn)
 
 
 def _normalize_auth(auth: Any) -> tuple[str, str] | None:
@@ -255,11 +238,21 @@ class _ClientBase:
             api_name = self._default_api_name
         endpoint = self._app.spec.resolve(api_name, fn_index)
         values = endpoint.bind(args, kwargs)
-        if self.validate and endpoint.documented:
-            check_arguments(endpoint, values)
         names = [p.name for p in endpoint.parameters] if endpoint.documented else \
             [f"arg{i}" for i in range(len(values))]
         return endpoint, values, dict(zip(names, values))
+
+    def _refused(self, endpoint: Endpoint, values: list[Any]) -> ArgumentError | None:
+        """The schema check (before anything is sent). gradio_client sends such values and
+        learns of them from ``result()``, so ``submit`` hands this error to the job rather than
+        raising it; ``predict`` raises it at once."""
+        if not (self.validate and endpoint.documented):
+            return None
+        try:
+            check_arguments(endpoint, values)
+        except ArgumentError as exc:
+            return exc
+        return None
 
     def _needs_full_info(self, api_name: str | None, kwargs: Mapping[str, Any]) -> bool:
         api_name = api_name or self._default_api_name
@@ -270,6 +263,24 @@ class _ClientBase:
                 return True
         return False
 
+    def _start(
+        self,
+        args: Sequence[Any],
+        kwargs: Mapping[str, Any],
+        api_name: str | None,
+        fn_index: int | None,
+        headers: Mapping[str, str] | None,
+        result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None,
+        *,
+        raise_refused: bool = False,
+    ) -> Job:
+        """Bind, check and start a call (``submit``); ``raise_refused``: ``predict``'s way."""
+        endpoint, values, arguments = self._bind(args, kwargs, api_name, fn_index)
+        refused = self._refused(endpoint, values)
+        if refused is not None and raise_refused:
+            raise refused
+        return self._new_job(endpoint, values, arguments, headers, result_callbacks, refused)
+
     def _new_job(
         self,
         endpoint: Endpoint,
@@ -277,7 +288,9 @@ class _ClientBase:
         arguments: dict[str, Any],
         headers: Mapping[str, str] | None,
         result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None,
+        refused: ArgumentError | None = None,
     ) -> Job:
+        """A job for the call, started on the loop thread; or, ``refused``, one failed with it."""
         app = self._app
         job = Job(
             endpoint, arguments, canceller=app.request_cancel, diffs=app.features.diffs,
@@ -287,17 +300,20 @@ class _ClientBase:
         if result_callbacks:
             callbacks = [result_callbacks] if callable(result_callbacks) else list(result_callbacks)
 
-            def on_done(finished: Job) -> None:
-                if finished.exception() is not None:
+            def on_done(finished: Job) -> None:  # on the callback thread (see _callbacks)
+                if finished.cancelled() or finished.exception() is not None:
                     return
                 value = finished.result()
                 for callback in callbacks:
-                    _run_callback(lambda cb=callback: cb(*value) if isinstance(value, tuple) else cb(value))
+                    callback(*value) if isinstance(value, tuple) else callback(value)
 
             job.add_done_callback(on_done)
+        if refused is not None:
+            job._fail_before_sending(refused)
         if _hooks.on_job is not None:
             _hooks.on_job(job)
-        _loop.call_soon(app.start, job, values, dict(headers) if headers else None)
+        if refused is None:
+            _loop.call_soon(app.start, job, values, dict(headers) if headers else None)
         return job
 
 
@@ -373,11 +389,14 @@ class AsyncClient(_ClientBase):
         result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None = None,
         **kwargs: Any,
     ) -> Job:
-        """Start a call and return its ``Job`` at once (``await job`` for the result)."""
+        """Start a call and return its ``Job`` at once (``await job`` for the result).
+
+        As in gradio_client, an unknown ``api_name`` or a missing or unknown argument raises
+        here; a value the endpoint's schema rules out fails the job (``await job`` raises).
+        """
         if self._needs_full_info(api_name, kwargs):
             await _loop.run_async(self._app.load_all_endpoints())
-        endpoint, values, arguments = self._bind(args, kwargs, api_name, fn_index)
-        return self._new_job(endpoint, values, arguments, headers, result_callbacks)
+        return self._start(args, kwargs, api_name, fn_index, headers, result_callbacks)
 
     async def predict(
         self,
@@ -388,7 +407,9 @@ class AsyncClient(_ClientBase):
         **kwargs: Any,
     ) -> Any:
         """Call an endpoint and return its result (the last yield for generators)."""
-        job = await self.submit(*args, api_name=api_name, fn_index=fn_index, headers=headers, **kwargs)
+        if self._needs_full_info(api_name, kwargs):
+            await _loop.run_async(self._app.load_all_endpoints())
+        job = self._start(args, kwargs, api_name, fn_index, headers, None, raise_refused=True)
         try:
             return await job
         except asyncio.CancelledError:
@@ -505,11 +526,15 @@ class Client(_ClientBase):
         result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None = None,
         **kwargs: Any,
     ) -> Job:
-        """Start a call and return its ``Job`` at once (``job.result()`` blocks for the value)."""
+        """Start a call and return its ``Job`` at once (``job.result()`` blocks for the value).
+
+        As in gradio_client, an unknown ``api_name`` or a missing or unknown argument raises
+        here; a value the endpoint's schema rules out fails the job (``result()`` raises it,
+        iterating yields nothing).
+        """
         if self._needs_full_info(api_name, kwargs):
             _loop.run_sync(self._app.load_all_endpoints())
-        endpoint, values, arguments = self._bind(args, kwargs, api_name, fn_index)
-        return self._new_job(endpoint, values, arguments, headers, result_callbacks)
+        return self._start(args, kwargs, api_name, fn_index, headers, result_callbacks)
 
     def predict(
         self,
@@ -520,7 +545,9 @@ class Client(_ClientBase):
         **kwargs: Any,
     ) -> Any:
         """Call an endpoint and block until its result (Ctrl-C cancels the remote job)."""
-        job = self.submit(*args, api_name=api_name, fn_index=fn_index, headers=headers, **kwargs)
+        if self._needs_full_info(api_name, kwargs):
+            _loop.run_sync(self._app.load_all_endpoints())
+        job = self._start(args, kwargs, api_name, fn_index, headers, None, raise_refused=True)
         try:
             if _hooks.blocking_wait is not None:
                 with _hooks.blocking_wait(job):

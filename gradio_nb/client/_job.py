@@ -1,10 +1,17 @@
 """Job: one call of an endpoint, usable from sync code, from async code and from widgets.
 
+``Job`` is a real ``concurrent.futures.Future``, as gradio_client's is, so ``wait``,
+``as_completed``, ``add_done_callback``, ``result``, ``exception``, ``done`` and ``cancelled``
+behave as for any future. The future stays PENDING while the job lives (gradio_nb runs no
+executor, and a remote job can always be cancelled) and ends once, on the loop thread
+(``_settle``): ``set_result``, ``set_exception``, or ``Future.cancel`` followed by
+``set_running_or_notify_cancel``, which also wakes ``wait()``/``as_completed()`` waiters.
+
 The job's protocol state (``JobState``) is changed only on the loop thread, under ``_lock``.
-Everyone else reads: ``result()`` blocks on a ``concurrent.futures.Future``; ``await job``
-wraps that future for the caller's loop; sync iteration waits on a ``threading.Condition``;
-async iteration is woken through ``call_soon_threadsafe``; listeners (the notebook layer) are
-called on the loop thread and read ``snapshot()``. Nothing polls.
+Everyone else reads: ``result()`` blocks on the future's condition; ``await job`` is woken by a
+done callback through ``call_soon_threadsafe``; sync iteration waits on a
+``threading.Condition``; async iteration is woken the same way as ``await``; listeners (the
+notebook layer) are called on the loop thread and read ``snapshot()``. Nothing polls.
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Iterator, Mapping
 
-from . import _loop
+from . import _callbacks, _loop
 from ._exceptions import JobCancelledError, JobTimeoutError
 from ._protocol.job_state import JobState, OutputUpdate, Phase, Status, StatusUpdate
 from ._protocol.messages import Log, ProgressUnit
@@ -64,11 +71,12 @@ class JobSnapshot:
         return max(0.0, self.eta - (time.monotonic() - self.eta_received_at))
 
 
-class Job:
-    """A submitted call. Compatible with gradio_client's ``Job``, and awaitable.
+class Job(concurrent.futures.Future):  # type: ignore[type-arg]
+    """A submitted call: a ``concurrent.futures.Future``, as gradio_client's ``Job``, and awaitable.
 
     ``result(timeout)``, ``done()``, ``outputs()``, ``status()``, ``cancel()``, iteration over the
-    outputs (``for value in job``), ``await job`` and ``async for update in job``.
+    outputs (``for value in job``), ``await job`` and ``async for update in job``; and, as any
+    future, ``concurrent.futures.wait(jobs)`` and ``as_completed(jobs)``.
     """
 
     def __init__(
@@ -81,6 +89,7 @@ class Job:
         verbose: bool = True,
         space_id: str | None = None,
     ) -> None:
+        super().__init__()
         self.endpoint = endpoint
         self.arguments = dict(arguments)
         self.submitted_at = time.monotonic()
@@ -89,16 +98,16 @@ class Job:
         self.verbose = verbose
         self.space_id = space_id
         self._canceller = canceller
-        self._state = JobState(diffs=diffs)
+        self._jobstate = JobState(diffs=diffs)  # not ``_state``: that one is the Future's
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._outputs: list[Any] = []
-        self._result: Any = None
-        self._future: concurrent.futures.Future[Any] = concurrent.futures.Future()
-        self._future.set_running_or_notify_cancel()
+        self._final: Any = None  # the final value (not ``_result``: that one is the Future's)
+        self._error: BaseException | None = None  # what result() raises, once done
         self._listeners: list[Listener] = []
         self._wakers: list[Callable[[], None]] = []
         self._cancel_requested = False
+        self._never_sent = False  # refused before sending (see _fail_before_sending)
         self._settling = False
         self._delivery: asyncio.Task[None] | None = None
         self._owner: Any = None  # set by the client; keeps it (and its connection) alive  # output processing chain (loop thread)
@@ -108,14 +117,14 @@ class Job:
     def _update(self, change: Callable[[JobState], Any]) -> Any:
         """Apply ``change`` to the state under the lock, then notify. Returns its result."""
         with self._lock:
-            value = change(self._state)
+            value = change(self._jobstate)
         self._notify(wake=False)
         return value
 
     def _add_output(self, value: Any, *, final: bool) -> None:
         with self._lock:
             if final:
-                self._result = value
+                self._final = value
                 if not self._outputs:
                     self._outputs.append(value)
             else:
@@ -128,30 +137,46 @@ class Job:
     def _fail_delivery(self, error: BaseException) -> None:
         """An output could not be processed (e.g. a download failed): the job fails with it."""
         with self._lock:
-            if not self._state.fail(error, time.monotonic()):
-                self._state.error, self._state.success = error, False
+            if not self._jobstate.fail(error, time.monotonic()):
+                self._jobstate.error, self._jobstate.success = error, False
+        self._settle()
+
+    def _fail_before_sending(self, error: BaseException) -> None:
+        """End a job that was never sent (its arguments were refused), in the submitting thread.
+
+        The one change made outside the loop thread: nobody else has seen the job yet.
+        Iterating such a job yields nothing and ends quietly, as in gradio_client; ``result()``
+        raises ``error``.
+        """
+        self._never_sent = True
+        with self._lock:
+            self._jobstate.fail(error, time.monotonic())
         self._settle()
 
     def _settle(self) -> None:
-        """Resolve the completion future from the (finished) state, exactly once.
+        """Resolve the future from the (finished) state, exactly once.
 
         The future is resolved outside the lock: its done callbacks run right there and may
         read ``snapshot()``.
         """
         with self._lock:
-            state = self._state
-            if self._future.done() or self._settling:
+            state = self._jobstate
+            if self.done() or self._settling:
                 return
             self._settling = True
             if state.cancelled:
-                error: BaseException | None = JobCancelledError(f"Job {self._label()} was cancelled.")
+                self._error = JobCancelledError(f"Job {self._label()} was cancelled.")
             else:
-                error = state.error
-            result = self._result
-        if error is not None:
-            self._future.set_exception(error)
+                self._error = state.error
+        if state.cancelled:
+            # PENDING -> CANCELLED wakes result() and runs the done callbacks; then
+            # CANCELLED_AND_NOTIFIED tells wait()/as_completed() waiters, as an executor would.
+            concurrent.futures.Future.cancel(self)
+            self.set_running_or_notify_cancel()
+        elif self._error is not None:
+            self.set_exception(self._error)
         else:
-            self._future.set_result(result)
+            self.set_result(self._final)
         self._notify(wake=True)
 
     def _notify(self, *, wake: bool) -> None:
@@ -183,8 +208,9 @@ class Job:
         return self._owner
 
     def snapshot(self) -> JobSnapshot:
+        done = self.done()
         with self._lock:
-            s = self._state
+            s = self._jobstate
             return JobSnapshot(
                 code=s.code,
                 rank=s.rank,
@@ -194,10 +220,10 @@ class Job:
                 progress=s.progress,
                 logs=tuple(s.logs),
                 outputs=tuple(self._outputs),
-                done=self._future.done(),
-                success=s.success if self._future.done() else None,
+                done=done,
+                success=s.success if done else None,
                 cancelled=s.cancelled,
-                result=self._result,
+                result=self._final,
                 error=s.error,
                 submitted_at=self.submitted_at,
                 processing_at=s.processing_at,
@@ -216,21 +242,37 @@ class Job:
 
         return remove
 
-    def add_done_callback(self, fn: Callable[[Job], Any]) -> None:
-        """Call ``fn(job)`` once the job has finished (at once if it already has)."""
-        self._future.add_done_callback(lambda _: fn(self))
+    def add_done_callback(self, fn: Callable[[Job], Any]) -> None:  # type: ignore[override]
+        """Call ``fn(job)`` once the job has ended (at once if it has), as ``Future`` does.
 
-    def done(self) -> bool:
-        return self._future.done()
+        Callbacks of jobs that end later run on gradio_nb's callback thread, never on the loop
+        thread, so they may block or call ``result()`` (as in gradio_client).
+        """
+
+        def call(_: concurrent.futures.Future[Any]) -> None:
+            if _loop.in_loop_thread():
+                _callbacks.run(fn, self)
+            else:
+                fn(self)
+
+        super().add_done_callback(call)
+
+    def running(self) -> bool:
+        """True from submit until the job ends, queued included, as in gradio_client.
+
+        ``status().code`` tells a queued job (``IN_QUEUE``) from a running one (``PROCESSING``).
+        """
+        return not self.done()
 
     def status(self) -> StatusUpdate:
         """The latest status, as gradio_client's ``StatusUpdate``."""
         now = datetime.now()
+        done = self.done()
         with self._lock:
-            s = self._state
+            s = self._jobstate
             if s.cancelled:
                 return StatusUpdate(Status.CANCELLED, 0, None, None, False, now, None)
-            if self._future.done():
+            if done:
                 return StatusUpdate(Status.FINISHED, 0, None, None, s.error is None, now,
                                     list(s.progress) or None)
             log = (s.logs[-1].log, s.logs[-1].level) if s.logs else None
@@ -254,22 +296,40 @@ class Job:
     def logs(self) -> list[Log]:
         """``gr.Info``/``gr.Warning``/``gr.Success`` messages the app sent for this job."""
         with self._lock:
-            return list(self._state.logs)
+            return list(self._jobstate.logs)
 
     def result(self, timeout: float | None = None) -> Any:
-        """Wait for the final value (the last yield for generators) and return it."""
-        if not self._future.done():
+        """Wait for the final value (the last yield for generators) and return it.
+
+        Raises the job's error, ``JobCancelledError`` (a ``CancelledError``) for a cancelled
+        job, or ``JobTimeoutError`` (a ``TimeoutError``) when ``timeout`` runs out.
+        """
+        if not self.done():
             _loop.check_may_block()
         try:
-            return self._future.result(timeout)
-        except concurrent.futures.TimeoutError:
-            raise JobTimeoutError(
-                f"Job {self._label()} did not finish within {timeout} s; it is still running "
-                "(call job.cancel() to stop it)."
-            ) from None
+            return super().result(timeout)
+        except (concurrent.futures.CancelledError, TimeoutError) as exc:
+            raise self._translated(exc, timeout) from None
 
     def exception(self, timeout: float | None = None) -> BaseException | None:
-        return self._future.exception(timeout)
+        """The job's error, or None if it succeeded; raises as ``result()`` for a cancelled job."""
+        if not self.done():
+            _loop.check_may_block()
+        try:
+            return super().exception(timeout)
+        except (concurrent.futures.CancelledError, TimeoutError) as exc:
+            raise self._translated(exc, timeout) from None
+
+    def _translated(self, exc: BaseException, timeout: float | None) -> BaseException:
+        """Future's bare CancelledError/TimeoutError, as ours (with what happened and what to do)."""
+        if self.cancelled() and self._error is not None:
+            return self._error
+        if not self.done():
+            return JobTimeoutError(
+                f"Job {self._label()} did not finish within {timeout} s; it is still running "
+                "(call job.cancel() to stop it)."
+            )
+        return exc  # the job's own error happened to be one of these
 
     def cancel(self) -> bool:
         """Cancel the job. Returns False if it had already finished.
@@ -277,34 +337,61 @@ class Job:
         A queued job is removed from the queue and never runs; a running generator stops after
         its current iteration. Other jobs of the same Client are not affected.
         """
-        if self._future.done():
+        if self.done():
             return False
         return bool(self._canceller(self))
 
     # -- waiting ---------------------------------------------------------------------------
 
     def __iter__(self) -> Iterator[Any]:
-        """Yield each output as it arrives; raise the job's error, if any, at the end."""
-        if not self._future.done():
+        """Yield each output as it arrives; raise the job's error, if any, at the end.
+
+        A cancelled job, or one whose arguments were refused before sending, ends quietly.
+        """
+        if not self.done():
             _loop.check_may_block()
         seen = 0
         while True:
             with self._lock:
-                while len(self._outputs) <= seen and not self._future.done():
+                while len(self._outputs) <= seen and not self._settled():
                     self._changed.wait()
                 fresh = self._outputs[seen:]
-                finished = self._future.done()
+                finished = self._settled()
             for value in fresh:
                 yield value
             seen += len(fresh)
             if finished and seen >= len(self.outputs()):
                 break
-        error = self._future.exception()
-        if error is not None and not isinstance(error, JobCancelledError):
+        error = self._error
+        if error is not None and not isinstance(error, JobCancelledError) and not self._never_sent:
             raise error
 
+    def _settled(self) -> bool:
+        """``done()`` for code that holds ``_lock`` (``_settle`` sets ``_settling`` under it)."""
+        return self._settling
+
     def __await__(self) -> Generator[Any, None, Any]:
-        return asyncio.wrap_future(self._future).__await__()
+        return self._wait_async().__await__()
+
+    async def _wait_async(self) -> Any:
+        """``await job``: the result, or the job's error (``JobCancelledError`` if cancelled).
+
+        Not ``asyncio.wrap_future``: for a cancelled future it would raise
+        ``asyncio.CancelledError``, which means "this task was cancelled" to the caller's loop.
+        """
+        if not self.done():
+            loop = asyncio.get_running_loop()
+            waiter = loop.create_future()
+
+            def wake(_: concurrent.futures.Future[Any]) -> None:
+                if not loop.is_closed():
+                    loop.call_soon_threadsafe(lambda: waiter.done() or waiter.set_result(None))
+
+            concurrent.futures.Future.add_done_callback(self, wake)  # the loop thread: quick
+            await waiter
+        if self._error is not None:
+            raise self._error
+        return self._final
 
     async def _changed_async(self) -> None:
         """Wait (in whatever loop runs this) until anything about the job changes."""
@@ -315,7 +402,7 @@ class Job:
             loop.call_soon_threadsafe(lambda: waiter.done() or waiter.set_result(None))
 
         with self._lock:
-            if self._future.done():
+            if self._settled():
                 return
             self._wakers.append(wake)
         await waiter
@@ -330,7 +417,7 @@ class Job:
         while True:
             with self._lock:
                 fresh = self._outputs[seen:]
-                finished = self._future.done()
+                finished = self._settled()
             if not finished:
                 status = self.status()
                 if status.code is not last_code:
@@ -342,9 +429,9 @@ class Job:
             if finished:
                 break
             await self._changed_async()
-        error = self._future.exception()
+        error = self._error
         yield OutputUpdate(
-            outputs=None if error is not None else self._result, success=error is None, final=True
+            outputs=None if error is not None else self._final, success=error is None, final=True
         )
 
     def widget(self) -> Any:

@@ -185,7 +185,7 @@ class Session:
                 log.debug("dropping %s for unknown event %s", type(message).__name__, event_id)
             return
         self._deliver(job, message)
-        if job._state.done and event_id and (
+        if job._jobstate.done and event_id and (
             not job._cancel_requested or isinstance(message, ProcessCompleted)
         ):
             # A job cancelled here stays routed until the app's own completion for it: that

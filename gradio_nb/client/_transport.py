@@ -33,7 +33,7 @@ from ._exceptions import (
     ValidationError,
 )
 
-__all__ = ["Transport", "DEFAULT_TIMEOUT"]
+__all__ = ["Transport", "DEFAULT_TIMEOUT", "call_headers"]
 
 # Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
@@ -139,6 +139,17 @@ class _TwoPools(httpx.AsyncBaseTransport):
             await self._short.aclose()
         finally:
             await self._streams.aclose()
+
+
+def call_headers(user: Mapping[str, str] | None) -> dict[str, str]:
+    """The headers of a call's join: the user's ``headers=``, and ``x-gradio-user: api`` always.
+
+    Apps tell API calls from browser users by that header, so no spelling of it in
+    ``headers=`` may replace it (gradio_client overwrites only the lower-case one).
+    """
+    headers = {k: v for k, v in (user or {}).items() if k.lower() != "x-gradio-user"}
+    headers["x-gradio-user"] = "api"
+    return headers
 
 
 def _user_agent() -> str:

@@ -40,8 +40,10 @@ def test_invalid_argument_is_refused_before_sending(fault_server, client_for, pa
     client = client_for(fault_server.url)
     joins_before = len(fault_server.joins())
     arguments = dict(GOOD, **{param: value})
+    job = client.submit(api_name="/typed", **arguments)  # as gradio_client: a job, that fails
+    assert list(job) == []
     with pytest.raises(ArgumentError) as info:
-        client.submit(api_name="/typed", **arguments)
+        job.result(timeout=5)
     message = str(info.value)
     assert f"`{param}`" in message, message                  # names the parameter
     assert f"expected {expectation}" in message, message      # says what it expects
@@ -96,7 +98,7 @@ def test_bare_path_for_a_file_parameter_asks_for_handle_file(fault_server, clien
     path = tmp_path / "a.txt"
     path.write_text("hi")
     with pytest.raises(ArgumentError, match="handle_file"):
-        client.submit(str(path), api_name="/file_in")
+        client.submit(str(path), api_name="/file_in").result(timeout=5)
     assert not fault_server.requests_to("/upload")
 
 
