@@ -27,7 +27,7 @@ from ._exceptions import (
     TooManyRequestsError,
     ValidationError,
 )
-from ._handle_file import handle_file
+from ._handle_file import FileData, file, handle_file
 from ._job import Job, JobSnapshot
 from ._protocol.endpoints import Endpoint, Parameter, Return
 from ._protocol.job_state import OutputUpdate, Status, StatusUpdate
@@ -43,6 +43,7 @@ __all__ = [
     "ConnectionFailed",
     "Endpoint",
     "EndpointNotFoundError",
+    "FileData",
     "FileInputError",
     "GradioNBError",
     "Job",
@@ -63,5 +64,6 @@ __all__ = [
     "StatusUpdate",
     "TooManyRequestsError",
     "ValidationError",
+    "file",
     "handle_file",
 ]

@@ -118,11 +118,12 @@ class App:
         response = await transport.request(
             "POST", transport.src + "login", what="Logging in",
             data={"username": username, "password": password}, expected=(200, 302, 303, 307, 400, 401),
+            timeout=transport.discovery_timeout,
         )
         if response.status_code in (400, 401):
             raise AuthenticationError(
-                f"Could not login to {transport.src}: the app refused the username or password "
-                f"({response.status_code})."
+                f"Could not login to {transport.src}. Invalid credentials: the app refused the "
+                f"username or password ({response.status_code})."
             )
 
     @staticmethod
@@ -131,10 +132,12 @@ class App:
         src = transport.src
         guess = Routes(src, "/gradio_api")
         config_task = asyncio.ensure_future(
-            transport.request("GET", src + "config", what="Loading the app's config")
+            transport.request("GET", src + "config", what="Loading the app's config",
+                              timeout=transport.discovery_timeout)
         )
         info_task = asyncio.ensure_future(
-            transport.request("GET", guess.info(), what="Loading the app's API info", expected=(200, 404))
+            transport.request("GET", guess.info(), what="Loading the app's API info", expected=(200, 404),
+                              timeout=transport.discovery_timeout)
         )
         try:
             config_response = await config_task
@@ -156,7 +159,8 @@ class App:
         if routes.api == guess.api and not isinstance(first, BaseException) and first.status_code == 200:
             raw_info = first.json()
         else:
-            raw_info = (await transport.request("GET", routes.info(), what="Loading the app's API info")).json()
+            raw_info = (await transport.request("GET", routes.info(), what="Loading the app's API info",
+                                                timeout=transport.discovery_timeout)).json()
         return config, raw_info, routes
 
     async def load_all_endpoints(self) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import weakref
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
@@ -225,6 +226,24 @@ class _ClientBase:
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
         return _hooks.notebook().client_mimebundle(self)
+
+    def add_zero_gpu_headers(self, headers: dict[str, str]) -> dict[str, str]:
+        """Add the ``x-ip-token`` of the Gradio request being handled to ``headers`` (and return it).
+
+        For a Gradio app that calls a ZeroGPU Space: called inside one of its event functions,
+        it passes the app's user's token on, so the Space counts that user's GPU quota. As in
+        gradio_client, it does nothing for an app that is not a Space, or outside a Gradio
+        request. Use: ``client.predict(..., headers=client.add_zero_gpu_headers({}))``.
+        """
+        if not self.space_id:
+            return headers
+        # Inside a Gradio app, gradio is imported already; never import it (seconds) here.
+        context = sys.modules.get("gradio.context")
+        local = getattr(context, "LocalContext", None)
+        request = local.request.get(None) if local is not None else None
+        if request is not None and "x-ip-token" in (getattr(request, "headers", None) or {}):
+            headers["x-ip-token"] = request.headers["x-ip-token"]
+        return headers
 
     def _check_default_api_name(self, api_name: str | None) -> str | None:
         if api_name is not None:

@@ -15,7 +15,7 @@
     ├── AppError                            the app's function raised (gr.Error or otherwise)
     ├── JobCancelledError (also concurrent.futures.CancelledError)
     ├── JobTimeoutError (also TimeoutError) result(timeout=...) ran out
-    └── SpaceError                          a Hugging Face Space cannot be used
+    └── SpaceError (also ValueError)        a Hugging Face Space cannot be used
         └── SpaceStageError                 BUILD_ERROR, PAUSED, ... or waited too long
 
 Where gradio_client raises its own exception (``AppError``, ``AuthenticationError``,
@@ -137,7 +137,7 @@ class JobTimeoutError(GradioNBError, TimeoutError):
     """Raised when ``Job.result(timeout=...)`` runs out before the job finished."""
 
 
-class SpaceError(GradioNBError):
+class SpaceError(GradioNBError, ValueError):
     """Raised when a Hugging Face Space cannot be resolved or used."""
 
 

@@ -116,8 +116,10 @@ class FileHandler:
         if not stat.S_ISREG(os.stat(path).st_mode):
             raise FileInputError(f"{path!r}{where} is not a regular file (a directory, FIFO or device).")
         if self.max_file_size is not None and size > self.max_file_size:
+            # gradio_client's wording first: users match on "exceeds the maximum file size".
             raise FileInputError(
-                f"File {path!r}{where} is {size:,} bytes; the app accepts at most "
+                f"File {path} exceeds the maximum file size of {self.max_file_size} bytes set in "
+                f"{label or 'the'} component: it is {size:,} bytes and the app accepts at most "
                 f"{self.max_file_size:,} bytes (its max_file_size). Nothing was uploaded."
             )
 

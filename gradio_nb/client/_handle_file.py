@@ -5,13 +5,30 @@ from __future__ import annotations
 import os
 import tempfile
 import urllib.parse
+import warnings
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from ._exceptions import FileInputError
 from ._protocol.files import FILE_DATA_META
 
-__all__ = ["handle_file", "default_download_dir", "is_url"]
+__all__ = ["handle_file", "file", "FileData", "default_download_dir", "is_url"]
+
+
+class FileData(TypedDict, total=False):
+    """A file as the Gradio protocol carries it (what ``handle_file`` returns), for type hints.
+
+    gradio_client exports a ``FileData`` of the same purpose (from Gradio 3's ``name``/``data``
+    days); this one has the fields Gradio 4 and later send and accept.
+    """
+
+    path: str
+    url: str | None
+    size: int | None
+    orig_name: str | None
+    mime_type: str | None
+    is_stream: bool
+    meta: dict[str, Any]
 
 
 def default_download_dir() -> str:
@@ -23,7 +40,7 @@ def is_url(value: str) -> bool:
     return value.startswith(("http://", "https://"))
 
 
-def handle_file(filepath_or_url: str | os.PathLike[str]) -> dict[str, Any]:
+def handle_file(filepath_or_url: str | os.PathLike[str]) -> FileData:
     """Mark a local path or an http(s) URL as a file argument; it is uploaded when the call is made.
 
     Errors (a missing path, a directory, an unreadable file) are raised here, before anything is
@@ -42,7 +59,10 @@ def handle_file(filepath_or_url: str | os.PathLike[str]) -> dict[str, Any]:
     path = Path(value).expanduser()
     if not path.exists():
         hint = " It looks like a URL without http(s)://." if "://" in value or value.startswith("www.") else ""
-        raise FileInputError(f"handle_file: no such file: {value!r}.{hint}")
+        raise FileInputError(  # gradio_client's wording first, then ours
+            f"File {value} does not exist on local filesystem and is not a valid URL "
+            f"(handle_file: no such file: {value!r}).{hint}"
+        )
     if path.is_dir():
         raise FileInputError(
             f"handle_file: {value!r} is a directory. Pass one file, or zip the folder first."
@@ -56,3 +76,12 @@ def handle_file(filepath_or_url: str | os.PathLike[str]) -> dict[str, Any]:
     return {"path": str(path), "orig_name": path.name, "meta": dict(FILE_DATA_META)}
 
 
+
+
+def file(filepath_or_url: str | os.PathLike[str]) -> FileData:
+    """Deprecated name of ``handle_file``, kept (with gradio_client's warning) for old code."""
+    warnings.warn(
+        "file() is deprecated and will be removed in a future version. Use handle_file() instead.",
+        stacklevel=2,
+    )
+    return handle_file(filepath_or_url)

@@ -455,13 +455,16 @@ def _map_hub_error(exc: BaseException, *, space_id: str | None, token: str | Non
         )
     if _is_not_found(exc):
         if token:
+            # "Could not find Space: <id>." is gradio_client's wording: users match on it.
             msg = (
-                f"Could not find the Space {space_id!r} ({page}). It does not exist, or the token "
-                "you gave cannot read it (a private Space is visible to its owner and the members "
-                "of its organization only)."
+                f"Could not find Space: {space_id}. The Space {space_id!r} ({page}) does not "
+                "exist, or the token you gave cannot read it (a private Space is visible to its "
+                "owner and the members of its organization only)."
             )
         else:
-            msg = f"Could not find the Space {space_id!r} ({page}). It may be private. " + _private_hint(space_id or "owner/name")
+            msg = (f"Could not find Space: {space_id}. If it is a private Space, please provide a "
+                   f"Hugging Face token. The Space {space_id!r} ({page}) may be private. "
+                   + _private_hint(space_id or "owner/name"))
         return SpaceError(msg)
     code = _status_code(exc)
     if code == 401:
@@ -896,8 +899,9 @@ def _source_runtime(api: Any, from_id: str, token: str) -> Any:
     except Exception as exc:  # noqa: BLE001
         if _is_not_found(exc):
             raise SpaceError(
-                f"Could not find the Space {from_id!r} to duplicate ({space_page_url(from_id)}). It does not "
-                "exist, or it is private and the token cannot read it."
+                f"Could not find Space: {from_id}. The Space {from_id!r} to duplicate "
+                f"({space_page_url(from_id)}) does not exist, or it is private and the token "
+                "cannot read it."
             ) from None
         raise _mapped(exc, space_id=from_id, token=token, action=f"read the Space {from_id}") from None
 

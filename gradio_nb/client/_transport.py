@@ -38,6 +38,10 @@ __all__ = ["Transport", "DEFAULT_TIMEOUT", "call_headers"]
 # Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=10.0, read=60.0, write=60.0, pool=None)
+# Discovery (login, config, info) answers at once from any live app: a server that accepted the
+# connection but stays silent fails ``Client(url)`` within 10 s, not after the 60 s read timeout
+# that long predictions need (gradio_client fails in about 5 s, httpx's default).
+DISCOVERY_TIMEOUT = httpx.Timeout(connect=5.0, read=8.0, write=8.0, pool=5.0)
 STREAM_READ_TIMEOUT = 45.0
 # Joins and uploads are short; capping how many run at once keeps a burst of 1,000 submits from
 # opening 1,000 connections in the same instant (event streams are not capped: each must stay
@@ -221,6 +225,10 @@ class Transport:
         self._suspect_pool = False
         self._basic_auth = httpx.BasicAuth(*basic_auth)._auth_header if basic_auth else None
         self._user_timeout = bool(httpx_kwargs and "timeout" in httpx_kwargs)
+        # The user's httpx_kwargs={"timeout": ...} wins everywhere, discovery included.
+        self.discovery_timeout: httpx.Timeout | Any = (
+            httpx.USE_CLIENT_DEFAULT if self._user_timeout else DISCOVERY_TIMEOUT
+        )
         self.short_requests = asyncio.Semaphore(SHORT_REQUESTS)
         if not ssl_verify and not _warned_insecure:
             _warned_insecure = True
@@ -366,7 +374,10 @@ class Transport:
         if isinstance(exc, httpx.ConnectTimeout):
             reason = "connecting timed out"
         elif isinstance(exc, httpx.ReadTimeout):
-            reason = "the server sent nothing in time (read timeout)"
+            waited = _read_timeout_of(exc)
+            reason = "the server sent nothing in time (read timeout" + (
+                f" after {waited:g} s; httpx_kwargs={{'timeout': ...}} sets it)" if waited else ")"
+            )
         elif isinstance(exc, httpx.ConnectError):
             reason = "the connection was refused or the host is unreachable"
         elif isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
@@ -379,15 +390,17 @@ class Transport:
         status = response.status_code
         detail = _detail(response)
         if status == 401:
+            # gradio_client's wording first (users match on it), then what to do.
             return AuthenticationError(
-                f"{what}: the app at {self.src} needs a login ({detail}). "
-                "Pass auth=(username, password) to Client."
+                f"Could not load {self.src} as credentials were not provided. Please login. "
+                f"{what}: the app needs a login ({detail}); pass auth=(username, password) to Client."
             )
         if status == 403 and self.space_id:
             return AuthenticationError(f"{what}: access to {self.space_id} was refused ({detail}).")
         if status == 429:
             retry_after = _retry_after(response)
-            message = f"{what}: too many requests to {self.src} (HTTP 429)."
+            message = (f"Too many requests to the API, please try again later. {what}: HTTP 429 "
+                       f"from {self.src}.")
             if retry_after is not None:
                 message += f" The server asks to retry after {retry_after:.0f} s."
             if self.space_id:
@@ -405,6 +418,14 @@ class Transport:
         if status == 422:
             return validation_error(response)
         return ProtocolError(f"{what}: HTTP {status} from {_strip_query(str(response.url))}: {detail}")
+
+
+def _read_timeout_of(exc: httpx.TimeoutException) -> float | None:
+    """The read timeout the failed request had, for the message (None if unknown)."""
+    try:
+        return exc.request.extensions["timeout"]["read"]
+    except (RuntimeError, KeyError, TypeError):  # RuntimeError: the exception has no request
+        return None
 
 
 def _strip_query(url: str) -> str:

@@ -125,7 +125,7 @@ def test_source_without_hardware_defaults_to_cpu_basic(hub, app_url, tok):
 
 def test_duplicate_of_a_private_source_needs_read_access(hub, app_url, tok):
     hub.state.add_space("bob/private-src", host=app_url, private=True)
-    with pytest.raises(SpaceError, match="Could not find the Space 'bob/private-src'"):
+    with pytest.raises(SpaceError, match="^Could not find Space: bob/private-src\\. "):
         _spaces.duplicate_space("bob/private-src", token=tok.alice)
     assert _spaces.duplicate_space("bob/private-src", "bob/copy", token=tok.bob) == "bob/copy"
 

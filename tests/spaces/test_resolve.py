@@ -106,7 +106,7 @@ def test_rejected_token_is_an_authentication_error(hub, app_url):
 
 
 def test_missing_space(hub):
-    with pytest.raises(SpaceError, match="Could not find the Space 'gradio/nope'"):
+    with pytest.raises(SpaceError, match="^Could not find Space: gradio/nope\\. If it is a private Space"):
         _spaces.resolve_space("gradio/nope", token=None)
 
 
