@@ -156,6 +156,8 @@ class App:
         routes = Routes(src, str(config.get("api_prefix") or ""))
         info_response = await asyncio.gather(info_task, return_exceptions=True)
         first = info_response[0]
+        if routes.api == guess.api and isinstance(first, ConnectionFailed):
+            raise first  # asking the same URL again would double the wait (a silent server)
         if routes.api == guess.api and not isinstance(first, BaseException) and first.status_code == 200:
             raw_info = first.json()
         else:
