@@ -94,6 +94,11 @@ class _Connection:
             self.download_dir = default_download_dir()
         elif isinstance(download_files, (str, os.PathLike)):
             self.download_dir = os.fspath(download_files)
+            if os.path.exists(self.download_dir) and not os.path.isdir(self.download_dir):
+                raise ConfigError(  # gradio_client's wording first
+                    f"Path: {self.download_dir} is not a directory. download_files must be a "
+                    "folder (created when needed) or False."
+                )
         else:
             raise ConfigError("download_files must be a folder path or False.")
 

@@ -149,8 +149,8 @@ class Session:
                 raise self._transport.connection_error(exc, "Reading the job's event stream") from exc
         if self.pending:
             raise ServerStoppedError(
-                "Server stopped: the app ended the event stream while jobs were pending (the "
-                "server stopped or restarted)."
+                "The app ended the event stream while jobs were pending (the server stopped or "
+                "restarted)."
             )
         return False
 
