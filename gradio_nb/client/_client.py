@@ -188,6 +188,31 @@ class _ClientBase:
         return [e for e in self._app.spec.callable() if e.api_name]
 
     @property
+    def headers(self) -> dict[str, str]:
+        """The headers given to ``Client(headers=...)`` (a copy; tokens are never in it)."""
+        return self._app.transport.user_headers
+
+    @property
+    def output_dir(self) -> str:
+        """Where output files are downloaded (gradio_client's name for it)."""
+        download_dir = self._app.files.download_dir
+        return str(download_dir) if download_dir is not None else default_download_dir()
+
+    @property
+    def api_prefix(self) -> str:
+        """The app's API path prefix, as gradio_client writes it (``"gradio_api/"``)."""
+        return str(self._app.config.get("api_prefix") or "").lstrip("/") + "/"
+
+    @property
+    def src_prefixed(self) -> str:
+        """The app's URL with its API prefix (``http://host/gradio_api/``)."""
+        return self._app.routes.api
+
+    @property
+    def upload_url(self) -> str:
+        return self._app.routes.upload
+
+    @property
     def closed(self) -> bool:
         return self._app.closed
 

@@ -254,6 +254,11 @@ class Transport:
         base_headers.update(kwargs.pop("headers", {}) or {})
         self.http = httpx.AsyncClient(headers=base_headers, **kwargs)
 
+    @property
+    def user_headers(self) -> dict[str, str]:
+        """The headers the user gave (a copy): never the HF token or the URL's credentials."""
+        return dict(self._user_headers)
+
     # -- header policy -----------------------------------------------------------------------
 
     async def _apply_header_policy(self, request: httpx.Request) -> None:

@@ -21,6 +21,12 @@ def replica(gradio_server):
     return url
 
 
+@pytest.fixture(scope="session")
+def protocol_app(gradio_server):
+    """The protocol test app on Gradio 6.31 (many endpoints: echo, add, slow, failures...)."""
+    return gradio_server("protocol/protocol_app")
+
+
 # A transcriber that takes 3 s per file, for the guide's "cancel a queued job" example.
 SLOW_TRANSCRIBER = ("transcriber", "6", {"TRANSCRIBE_SECONDS": "3"})
 

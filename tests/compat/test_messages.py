@@ -19,11 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "faults"))
 from fault_server import FaultServer  # noqa: E402
 
 
-@pytest.fixture(scope="module")
-def protocol_app(gradio_server):
-    return gradio_server("protocol/protocol_app")
-
-
 def reference_client(url: str, **kwargs):
     return gradio_client.Client(url, verbose=False, analytics_enabled=False, **kwargs)
 
