@@ -349,7 +349,7 @@ class _ClientBase:
         if result_callbacks:
             callbacks = [result_callbacks] if callable(result_callbacks) else list(result_callbacks)
 
-            def on_done(finished: Job) -> None:  # on the callback thread (see _callbacks)
+            def on_done(finished: Job) -> None:  # never on the loop thread (Job.add_done_callback)
                 if finished.cancelled() or finished.exception() is not None:
                     return
                 value = finished.result()

@@ -226,7 +226,7 @@ class Transport:
         self._basic_auth = httpx.BasicAuth(*basic_auth)._auth_header if basic_auth else None
         self._user_timeout = bool(httpx_kwargs and "timeout" in httpx_kwargs)
         # The user's httpx_kwargs={"timeout": ...} wins everywhere, discovery included.
-        self.discovery_timeout: httpx.Timeout | Any = (
+        self.discovery_timeout: Any = (  # a Timeout, or httpx's "the client's own"
             httpx.USE_CLIENT_DEFAULT if self._user_timeout else DISCOVERY_TIMEOUT
         )
         self.short_requests = asyncio.Semaphore(SHORT_REQUESTS)
