@@ -282,26 +282,34 @@ class _ClientBase:
 
     def _bind(
         self, args: Sequence[Any], kwargs: Mapping[str, Any], api_name: str | None, fn_index: int | None
-    ) -> tuple[Endpoint, list[Any], dict[str, Any]]:
+    ) -> tuple[Endpoint, list[Any], dict[str, Any], ArgumentError | None]:
+        """Resolve and bind a call: (endpoint, values, arguments by name, refused).
+
+        Raises what gradio_client raises at submit: an unknown endpoint, a missing or unknown
+        argument. Returns as ``refused`` what gradio_client sends and learns of only from
+        ``result()``: too many positional arguments, a value the endpoint's schema rules out.
+        Nothing is sent for a refused call; ``submit`` fails its job with the error, ``predict``
+        raises it.
+        """
         if api_name is None and fn_index is None:
             api_name = self._default_api_name
         endpoint = self._app.spec.resolve(api_name, fn_index)
+        refused: ArgumentError | None = None
+        if endpoint.documented and len(args) > len(endpoint.parameters):
+            try:
+                endpoint.bind(args, kwargs)  # raises the "takes N argument(s)" error
+            except ArgumentError as exc:
+                refused = exc
+            args = args[: len(endpoint.parameters)]  # bind the rest: their errors raise now
         values = endpoint.bind(args, kwargs)
+        if refused is None and self.validate and endpoint.documented:
+            try:
+                check_arguments(endpoint, values)
+            except ArgumentError as exc:
+                refused = exc
         names = [p.name for p in endpoint.parameters] if endpoint.documented else \
             [f"arg{i}" for i in range(len(values))]
-        return endpoint, values, dict(zip(names, values))
-
-    def _refused(self, endpoint: Endpoint, values: list[Any]) -> ArgumentError | None:
-        """The schema check (before anything is sent). gradio_client sends such values and
-        learns of them from ``result()``, so ``submit`` hands this error to the job rather than
-        raising it; ``predict`` raises it at once."""
-        if not (self.validate and endpoint.documented):
-            return None
-        try:
-            check_arguments(endpoint, values)
-        except ArgumentError as exc:
-            return exc
-        return None
+        return endpoint, values, dict(zip(names, values)), refused
 
     def _needs_full_info(self, api_name: str | None, kwargs: Mapping[str, Any]) -> bool:
         api_name = api_name or self._default_api_name
@@ -324,8 +332,7 @@ class _ClientBase:
         raise_refused: bool = False,
     ) -> Job:
         """Bind, check and start a call (``submit``); ``raise_refused``: ``predict``'s way."""
-        endpoint, values, arguments = self._bind(args, kwargs, api_name, fn_index)
-        refused = self._refused(endpoint, values)
+        endpoint, values, arguments, refused = self._bind(args, kwargs, api_name, fn_index)
         if refused is not None and raise_refused:
             raise refused
         return self._new_job(endpoint, values, arguments, headers, result_callbacks, refused)

@@ -2,9 +2,9 @@
 
 gradio_client raises at submit() for a wrong api_name / fn_index and for a missing or unknown
 argument; so do we, with the same builtin types (ours subclass them). A value that the endpoint's
-schema rules out is sent by gradio_client and fails later; we refuse it before anything is sent,
-but deliver it the same way: submit() returns a Job, iterating it yields nothing, result()
-raises. predict() raises at once.
+schema rules out (or too many positional arguments) is sent by gradio_client and fails later, if
+at all; we refuse it before anything is sent, but deliver it the same way: submit() returns a
+Job, iterating it yields nothing, result() raises. predict() raises at once.
 """
 from __future__ import annotations
 
@@ -57,6 +57,17 @@ def test_a_value_the_schema_refuses_fails_the_job_not_submit(client) -> None:
     assert isinstance(job.exception(), ArgumentError)
     assert job.status().code.value == "FINISHED" and job.status().success is False
     assert job.event_id is None, "nothing may be sent"
+
+
+def test_too_many_positional_arguments_fail_the_job_too(client, reference) -> None:
+    """gradio_client sends them (the app drops the extras); we refuse them, through the job."""
+    assert reference.submit(1, 2, 3, api_name="/add").result(timeout=30) == 3
+    job = client.submit(1, 2, 3, api_name="/add")
+    assert list(job) == [] and job.event_id is None
+    with pytest.raises(ArgumentError, match=r"/add takes 2 argument\(s\) but 3 were given"):
+        job.result(timeout=5)
+    with pytest.raises(ArgumentError, match="takes 2 argument"):
+        client.predict(1, 2, 3, api_name="/add")
 
 
 def test_predict_raises_a_refused_value_at_once(client) -> None:

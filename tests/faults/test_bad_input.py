@@ -75,7 +75,7 @@ def test_unknown_and_duplicated_arguments(fault_server, client_for):
     with pytest.raises(ArgumentError, match="already set"):
         client.submit("red", api_name="/typed", choice="blue", name="x")
     with pytest.raises(ArgumentError, match="takes 6 argument"):
-        client.submit(*range(7), api_name="/typed")
+        client.submit(*range(7), api_name="/typed").result(timeout=5)  # as gradio_client: from the job
     assert not fault_server.joins()
 
 
