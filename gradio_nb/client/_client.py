@@ -256,7 +256,7 @@ class _ClientBase:
         endpoint = self._app.spec.resolve(api_name, fn_index)
         values = endpoint.bind(args, kwargs)
         if self.validate and endpoint.documented:
-            check_arguments(endpoint, values)
+            check_arguments(endpoint, values, choices_enforced=self._app.features.choices_enforced)
         names = [p.name for p in endpoint.parameters] if endpoint.documented else \
             [f"arg{i}" for i in range(len(values))]
         return endpoint, values, dict(zip(names, values))

@@ -164,10 +164,14 @@ def problem(schema: Mapping[str, Any], value: Any, *, allow_custom: bool = False
     return _Checker(schema, allow_custom).check(schema, value, "")
 
 
-def check_arguments(endpoint: Endpoint, values: Sequence[Any]) -> None:
-    """Raise ``ArgumentError`` for the first value its parameter's schema rules out."""
+def check_arguments(endpoint: Endpoint, values: Sequence[Any], *, choices_enforced: bool = True) -> None:
+    """Raise ``ArgumentError`` for the first value its parameter's schema rules out.
+
+    ``choices_enforced``: whether the server refuses a value outside a component's choices
+    (Gradio 5+); Gradio 4 passes it to the function, so it must not be refused here.
+    """
     for param, value in zip(endpoint.parameters, values):
-        allow_custom = bool(param.props.get("allow_custom_value", False))
+        allow_custom = not choices_enforced or bool(param.props.get("allow_custom_value", False))
         issue = problem(param.schema, value, allow_custom=allow_custom)
         if issue:
             # Nested issues already say where and what they got ("at ['files'][0]: ...").
