@@ -400,6 +400,44 @@ def _multimodal(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendere
     return Rendered(text.html + files.html, "\n".join(filter(None, [text.text, files.text])))
 
 
+def chat_message_parameter(endpoint: Any) -> Any | None:
+    """The message parameter of a chat endpoint (gr.ChatInterface's ``/chat``, or any endpoint
+    shaped like it: a first parameter called ``message``, a Textbox or a MultimodalTextbox, and
+    one output, the reply), else None."""
+    params = getattr(endpoint, "parameters", ())
+    if not params or len(getattr(endpoint, "returns", ())) != 1:
+        return None
+    first = params[0]
+    if first.name != "message" or first.component_type.lower() not in ("textbox", "multimodaltextbox"):
+        return None
+    return first
+
+
+def _message_parts(value: Any) -> Any:
+    """A message (text, a MultimodalTextbox dict, a file, a list of those) as chat content."""
+    if isinstance(value, Mapping) and "role" in value:
+        return value.get("content")
+    if isinstance(value, Mapping) and ("text" in value or "files" in value) and "path" not in value:
+        files = value.get("files") or []
+        return [*([str(value["text"])] if value.get("text") else []), *files]
+    if isinstance(value, list):
+        parts: list[Any] = []
+        for item in value:
+            inner = _message_parts(item)
+            parts.extend(inner if isinstance(inner, list) else [inner])
+        return parts
+    return value
+
+
+def render_chat_turn(message: Any, reply: Any, budget: Budget | None = None) -> Rendered:
+    """A chat endpoint's call as the conversation it is: the user's message (text and files)
+    in a bubble on the right, the reply on the left."""
+    turn = [{"role": "user", "content": _message_parts(message)}]
+    if reply is not None:
+        turn.append({"role": "assistant", "content": _message_parts(reply)})
+    return _chatbot(turn, {}, budget if budget is not None else Budget())
+
+
 Renderer = Callable[[Any, Mapping[str, Any], Budget], Rendered]
 
 # Output component type -> renderer. Unknown types fall back on the value's shape (_guess).

@@ -40,7 +40,7 @@ if str(HERE) not in sys.path:
 from catalog import NON_ASCII_STEM, SKIP, component_classes, describe, localize, sample_files  # noqa: E402
 
 APP = HERE / "matrix_app.py"
-WORKERS = 4  # calls in flight per client: the 2-core CI machine is shared
+WORKERS = 6  # calls in flight (both clients together): the 2-core CI machine is shared
 pytestmark = pytest.mark.timeout(900)
 
 
@@ -191,8 +191,9 @@ def test_inputs_reach_the_function_as_gradio_client_sends_them(matrix) -> None:
     def call(client, handle, name, build):
         return lambda: json.loads(client.predict(*build(handle), api_name=f"/in_{name}"))
 
-    ref = _run_all([call(matrix.ref, gradio_client.handle_file, n, b) for n, _, b in plan])
-    ours = _run_all([call(matrix.ours, handle_file, n, b) for n, _, b in plan])
+    both = _run_all([call(matrix.ref, gradio_client.handle_file, n, b) for n, _, b in plan]
+                    + [call(matrix.ours, handle_file, n, b) for n, _, b in plan])
+    ref, ours = both[:len(plan)], both[len(plan):]
     differences = [
         f"{name} [{case}]:\n    gradio_client -> {r}\n    gradio_nb     -> {o}"
         for (name, case, _), r, o in zip(plan, ref, ours)
@@ -216,8 +217,9 @@ def test_outputs_are_returned_as_gradio_client_returns_them_and_render(matrix) -
     from gradio_nb.widgets._render import RENDERERS, Budget, _guess
 
     names = matrix.components
-    ref = _run_all([lambda n=n: describe(matrix.ref.predict(api_name=f"/out_{n}")) for n in names])
-    ours = _run_all([lambda n=n: matrix.ours.predict(api_name=f"/out_{n}") for n in names])
+    both = _run_all([lambda n=n: describe(matrix.ref.predict(api_name=f"/out_{n}")) for n in names]
+                    + [lambda n=n: matrix.ours.predict(api_name=f"/out_{n}") for n in names])
+    ref, ours = both[:len(names)], both[len(names):]
     differences, unrendered = [], []
     for name, r, o in zip(names, ref, ours):
         described = ("ok", describe(o[1])) if o[0] == "ok" else o
