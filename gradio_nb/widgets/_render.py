@@ -400,6 +400,40 @@ def _multimodal(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendere
     return Rendered(text.html + files.html, "\n".join(filter(None, [text.text, files.text])))
 
 
+def _annotated(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendered:
+    """AnnotatedImage: the image, then its annotations' labels (each mask is a file too)."""
+    if not isinstance(value, Mapping) or "image" not in value:
+        return _json(value, props, budget)
+    image = _file_like("image")(value["image"], props, budget)
+    labels = [str(a.get("label")) for a in value.get("annotations") or [] if isinstance(a, Mapping)]
+    chips = "".join(f'<span style="background:#fde68a;border-radius:3px;padding:0 4px;margin-right:4px">'
+                    f"{html.escape(label)}</span>" for label in labels)
+    return Rendered(image.html + f"<div>{chips}</div>", "\n".join([image.text, ", ".join(labels)]))
+
+
+def _editor(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendered:
+    """ImageEditor / Sketchpad / Paint / ImageMask: the composite image (else the background)."""
+    if not isinstance(value, Mapping) or not ({"composite", "background", "layers"} & set(value)):
+        return _json(value, props, budget)
+    shown = value.get("composite") or value.get("background")
+    image = _file_like("image")(shown, props, budget) if shown else Rendered("", "")
+    layers = len(value.get("layers") or [])
+    note = f"{layers} layer{'s' if layers != 1 else ''}"
+    return Rendered(image.html + f'<div style="color:#666;font-size:85%">{note}</div>',
+                    "\n".join(filter(None, [image.text, note])))
+
+
+def _dialogue(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendered:
+    """Dialogue: one "speaker: text" line per turn (or the plain transcript string)."""
+    if isinstance(value, str):
+        return _text(value, props, budget)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
+        return _json(value, props, budget)
+    lines = [(str(v.get("speaker", "")), str(v.get("text", ""))) for v in value]
+    rows = "".join(f"<div><b>{html.escape(who)}</b>: {html.escape(said)}</div>" for who, said in lines)
+    return Rendered(f'<div class="gnb-dialogue">{rows}</div>', "\n".join(f"{w}: {t}" for w, t in lines))
+
+
 def chat_message_parameter(endpoint: Any) -> Any | None:
     """The message parameter of a chat endpoint (gr.ChatInterface's ``/chat``, or any endpoint
     shaped like it: a first parameter called ``message``, a Textbox or a MultimodalTextbox, and
@@ -457,7 +491,9 @@ RENDERERS: dict[str, Renderer] = {
     "label": _label,
     "image": _file_like("image"),
     "imageslider": _gallery,
-    "annotatedimage": _json,
+    "annotatedimage": _annotated,
+    "imageeditor": _editor,  # Sketchpad, Paint and ImageMask too: they share the type
+    "dialogue": _dialogue,
     "audio": _file_like("audio"),
     "video": _file_like("video"),
     "file": _file_like(None),

@@ -113,7 +113,12 @@ def _several(payload: Any) -> Case | None:
 
 FILES: dict[str, str] = {}
 
+# Edge values beyond the generic ones; "<kind>" stands for a local sample file of that kind.
 EXTRA_CASES: dict[str, dict[str, Any]] = {
+    "Chatbot": {
+        "a file in a message": [{"role": "user", "content": [{"type": "text", "text": "look"},
+                                                             {"type": "file", "file": "<png>"}]}],
+    },
     "MultimodalTextbox": {
         "text only": {"text": "hi"},
         "no files": {"text": "hi", "files": []},
@@ -140,7 +145,7 @@ def cases_for(name: str, payload: Any, hidden: bool) -> dict[str, Case]:
         if name != "ImageSlider" and _several(payload)(lambda p: {"path": p})[0] != _with_files(payload, "")(lambda p: {"path": p})[0]:
             cases["several files"] = _several(payload)
     for case, value in EXTRA_CASES.get(name, {}).items():
-        cases[case] = lambda handle, value=value: (value,)
+        cases[case] = _with_files(value, "")
     return cases
 
 
@@ -242,6 +247,8 @@ def test_outputs_are_returned_as_gradio_client_returns_them_and_render(matrix) -
         if r[0] != "ok":
             print(f"    refused alike: {name}: {r[1][:160]}")
     assert not differences, f"{len(differences)} difference(s) on Gradio {matrix.version}:\n" + "\n".join(differences)
+    failed = [f"{n}: {r[1]}" for n, r in zip(names, ref) if r[0] != "ok"]
+    assert not failed, "example values the app could not return:\n" + "\n".join(failed)
     assert not unrendered, "outputs the notebook cannot draw:\n" + "\n".join(unrendered)
 
 
