@@ -59,3 +59,14 @@ def test_type_lists_prefix_items_and_required_keys() -> None:
     assert problem({"type": ["number", "null"]}, "x") == "a number or None"
     assert problem({"type": "array", "prefixItems": [{"type": "number"}]}, ["x"]) is not None
     assert problem({"type": "object", "required": ["path"]}, {"url": "u"}) == "a dict with 'path'"
+
+
+def test_choices_are_enforced_only_by_gradio_5_and_newer() -> None:
+    from gradio_nb.client._protocol.routes import protocol_features
+
+    assert not protocol_features("sse_v3", "4.44.1").choices_enforced   # warns, then passes it on
+    assert protocol_features("sse_v3", "5.0.0").choices_enforced
+    assert protocol_features("sse_v3", "6.31.0").choices_enforced
+    radio = gr.Radio(choices=["a", "b"]).api_info()
+    assert problem(radio, "c") == "one of 'a', 'b'"
+    assert problem(radio, "c", allow_custom=True) is None
