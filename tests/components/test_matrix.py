@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import re
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
@@ -285,6 +286,48 @@ def test_every_input_form_builds_and_its_default_is_accepted(matrix) -> None:
     print(f"\nGradio {matrix.manifest['version']} forms: {len(matrix.components)} built, "
           f"{len(arguments) - len(excused)} defaults sent and accepted, {len(excused)} refused as for gradio_client: {sorted(excused)}, {len(to_fill)} wait for a required value: {to_fill}")
     assert not refused, f"form defaults the app refused on Gradio {matrix.version}:\n" + "\n".join(refused)
+
+
+# The sample kind a component's form is given; the others take an image.
+FORM_FILE_KIND = {"Audio": "wav", "Microphone": "wav", "Video": "mp4", "PlayableVideo": "mp4",
+                  "Model3D": "gltf", "File": "pdf", "Files": "pdf", "UploadButton": "pdf",
+                  "DownloadButton": "pdf"}
+FILE_FIELDS = ("file", "gallery", "multimodal", "imageeditor", "annotatedimage", "imageslider")
+
+
+def test_every_file_form_sends_the_chosen_files_and_the_app_accepts_them(matrix) -> None:
+    from ipywidgets.widgets.tests.utils import setup_test_comm, teardown_test_comm
+
+    from gradio_nb.widgets._form import EndpointForm
+
+    setup_test_comm()
+    arguments = {}
+    try:
+        for name in matrix.components:
+            form = EndpointForm(matrix.ours, matrix.ours.endpoint(f"/in_{name}"))
+            field = form.fields[-1]
+            if field.kind not in FILE_FIELDS:
+                continue
+            kind = FORM_FILE_KIND.get(name, "png")
+            paths = field.control
+            while not hasattr(paths, "value"):  # the picker's box of paths, last in its field
+                paths = paths.children[-1]
+            several = type(paths).__name__ == "Textarea"  # one path per line
+            paths.value = "\n".join([matrix.files[kind], matrix.files[kind + "2"]] if several else [matrix.files[kind]])
+            arguments[name] = form.arguments()
+    finally:
+        teardown_test_comm()
+    assert {"Image", "Audio", "Files", "Gallery", "MultimodalTextbox", "ImageEditor"} <= set(arguments)
+    outcomes = _run_all([lambda n=n: json.loads(matrix.ours.predict(**arguments[n], api_name=f"/in_{n}"))
+                         for n in arguments])
+    refused = [f"{n}: {arguments[n]!r} -> {o[1]}" for n, o in zip(arguments, outcomes) if o[0] != "ok"]
+    assert not refused, f"chosen files the app refused on Gradio {matrix.version}:\n" + "\n".join(refused)
+    # every function received its file (by content: a hash of it or of its decoded pixels)
+    empty = [n for n, o in zip(arguments, outcomes) if not re.search(r'"(file|ndarray)"', json.dumps(o[1]))]
+    assert not empty, f"the function received no file from the form of {empty}"
+    received = json.dumps([o[1] for o in outcomes])
+    assert "sample." in received and "other." in received  # names kept; several files sent
+    print(f"\nGradio {matrix.manifest['version']} file forms: {len(arguments)} sent their files: {sorted(arguments)}")
 
 
 def _summary(matrix: Matrix, what: str, plan: list, outcomes: list) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 from .._exceptions import ArgumentError
-from .files import is_file_data_with_meta
+from .files import is_file_data_with_meta, is_file_schema
 
 if TYPE_CHECKING:
     from .endpoints import Endpoint
@@ -37,14 +37,6 @@ def _describe(value: Any) -> str:
 
 def _is_number(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool)
-
-
-def _is_file_schema(schema: Mapping[str, Any]) -> bool:
-    """A schema that *is* one FileData object (not one that merely contains files)."""
-    if schema.get("title") in ("FileData", "ImageData"):
-        return True
-    props = schema.get("properties")
-    return isinstance(props, Mapping) and "path" in props and ("meta" in props or "url" in props)
 
 
 def _file_problem(value: Any) -> str | None:
@@ -97,7 +89,7 @@ class _Checker:
                 issue = self.check(branch, value, where, depth + 1)
                 if issue:
                     return issue
-        if _is_file_schema(schema):
+        if is_file_schema(schema):
             return _file_problem(value)
         enum = schema.get("enum")
         if isinstance(enum, list) and enum and not self.allow_custom and value not in enum:
