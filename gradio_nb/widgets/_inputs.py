@@ -34,7 +34,7 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as W
 
 from ..client import handle_file
-from ..client._protocol.files import is_file_or_files_schema
+from ..client._protocol.files import is_file_or_files_schema, is_file_schema
 
 __all__ = ["BUILDERS", "Field", "FieldError", "field_for", "is_secret"]
 
@@ -201,10 +201,25 @@ def _accept(p: Any) -> str:
     return ",".join(t for t in types if isinstance(t, str)) if isinstance(types, list) else ""
 
 
+def _file_key(schema: Mapping[str, Any]) -> str | None:
+    """The key of the one required file an object wraps ("video" in Gradio 4-5's VideoData,
+    ``{"video": file, "subtitles": None}``), or None when the value is the file itself."""
+    props = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+    defs = schema.get("$defs") if isinstance(schema.get("$defs"), Mapping) else {}
+    for key in schema.get("required") or []:
+        sub = props.get(key)
+        if isinstance(sub, Mapping) and isinstance(sub.get("$ref"), str):
+            sub = defs.get(sub["$ref"].rsplit("/", 1)[-1])
+        if isinstance(sub, Mapping) and is_file_schema(sub):
+            return str(key)
+    return None
+
+
 def _file_field(p: Any) -> Field:
     multiple = p.props.get("file_count") in ("multiple", "directory") or \
         p.schema.get("type") == "array" or _ctype(p) == "files"
     picker = _FilePicker(p, multiple, _accept(p))
+    key = None if multiple else _file_key(p.schema)
 
     def to_wire() -> Any:
         files = picker.files()
@@ -214,6 +229,8 @@ def _file_field(p: Any) -> Field:
             return files or None
         if len(files) > 1:
             raise FieldError("Give one file: an upload or a path/URL, not both.")
+        if files and key is not None:
+            return {key: files[0]}
         return files[0] if files else None
 
     return Field(p, picker.control, to_wire, "file", watch=[picker.upload, picker.paths])

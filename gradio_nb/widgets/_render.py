@@ -434,12 +434,16 @@ def _dialogue(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendered:
     return Rendered(f'<div class="gnb-dialogue">{rows}</div>', "\n".join(f"{w}: {t}" for w, t in lines))
 
 
+_CHAT_REPLIES = ("json", "textbox", "chatbot", "markdown", "multimodaltextbox")
+
+
 def chat_message_parameter(endpoint: Any) -> Any | None:
     """The message parameter of a chat endpoint (gr.ChatInterface's ``/chat``, or any endpoint
     shaped like it: a first parameter called ``message``, a Textbox or a MultimodalTextbox, and
-    one output, the reply), else None."""
-    params = getattr(endpoint, "parameters", ())
-    if not params or len(getattr(endpoint, "returns", ())) != 1:
+    one text or JSON output, the reply), else None."""
+    params, returns = getattr(endpoint, "parameters", ()), getattr(endpoint, "returns", ())
+    # ChatInterface's reply is a JSON (6.x), a Textbox or a Chatbot (older): nothing else is chat.
+    if not params or len(returns) != 1 or returns[0].component_type.lower() not in _CHAT_REPLIES:
         return None
     first = params[0]
     if first.name != "message" or first.component_type.lower() not in ("textbox", "multimodaltextbox"):

@@ -6,9 +6,10 @@ ImageEditor's ``background`` and ``layers``, Gallery items, an ImageSlider's pai
 
 It is deliberately forgiving: only values the app certainly cannot use are refused (a string
 for a number, a choice that is not offered, a bare path where a file is expected, a string
-where an object of files is expected...). Whatever the schema does not pin down passes: an
-unresolvable ``$ref``, unknown keywords, missing or extra object keys (servers fill defaults),
-strings (servers coerce), ``None`` (optional values). A value gradio_client sends and the server
+where an object of files is expected, an object without a ``required`` key, which the
+server's pydantic model refuses too...). Whatever the schema does not pin down passes: an
+unresolvable ``$ref``, unknown keywords, extra object keys, strings (servers coerce), ``None``
+(optional values). A value gradio_client sends and the server
 accepts must never be refused. ``Client(..., validate=False)`` turns the check off.
 """
 
