@@ -304,7 +304,8 @@ class _ClientBase:
         values = endpoint.bind(args, kwargs)
         if refused is None and self.validate and endpoint.documented:
             try:
-                check_arguments(endpoint, values)
+                check_arguments(endpoint, values,
+                                choices_enforced=self._app.features.choices_enforced)
             except ArgumentError as exc:
                 refused = exc
         names = [p.name for p in endpoint.parameters] if endpoint.documented else \

@@ -71,7 +71,7 @@ def job_mimebundle(job: Any) -> dict[str, Any]:
     into plain HTML when the job ends; ``text/plain`` is a one-line status (or the final text)."""
     snapshot = job.snapshot()
     if snapshot.done:
-        rendered = final_rendering(snapshot, job.endpoint)
+        rendered = final_rendering(snapshot, job.endpoint, job.arguments)
         if not frontend_available():
             return {"text/plain": status_line(snapshot, job.endpoint)}
         return {"text/html": rendered.html, "text/plain": rendered.text}

@@ -23,12 +23,12 @@ from __future__ import annotations
 
 import html
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import ipywidgets as W
 
 from ._kernel import capture_parent, ticker
-from ._render import Budget, Rendered, render_outputs
+from ._render import Budget, Rendered, chat_message_parameter, render_chat_turn, render_outputs
 
 __all__ = ["JobCard", "LiveOutput", "close_tree", "describe_status", "final_rendering", "status_line",
            "view_bundle"]
@@ -128,12 +128,20 @@ def _logs_text(logs: Any) -> str:
     return "\n".join(f"[{e.level}] {e.title + ': ' if e.title else ''}{e.log}" for e in logs)
 
 
-def _body(snap: Any, endpoint: Any) -> Rendered:
+def _outputs(snap_value: Any, endpoint: Any, arguments: Mapping[str, Any] | None) -> Rendered:
+    """An endpoint's outputs; a chat endpoint's as the conversation turn (message and reply)."""
+    message = chat_message_parameter(endpoint)
+    if message is not None and arguments is not None and message.name in arguments:
+        return render_chat_turn(arguments[message.name], snap_value, Budget())
+    return render_outputs(endpoint.returns, snap_value, Budget())
+
+
+def _body(snap: Any, endpoint: Any, arguments: Mapping[str, Any] | None = None) -> Rendered:
     """Outputs (the newest one while streaming), or the error, or the cancellation."""
     if snap.done and snap.cancelled:
         body = Rendered('<div class="gnb-cancelled" style="color:#6b7280">Cancelled.</div>', "Cancelled.")
         if snap.outputs:  # a cancelled generator keeps what it produced
-            out = render_outputs(endpoint.returns, snap.outputs[-1], Budget())
+            out = _outputs(snap.outputs[-1], endpoint, arguments)
             body = Rendered(body.html + out.html, body.text + "\n" + out.text)
         return body
     if snap.done and snap.error is not None:
@@ -145,15 +153,16 @@ def _body(snap: Any, endpoint: Any) -> Rendered:
             f"{title}: {message}",
         )
     if snap.done:
-        return render_outputs(endpoint.returns, snap.result, Budget())
+        return _outputs(snap.result, endpoint, arguments)
     if snap.outputs:
-        return render_outputs(endpoint.returns, snap.outputs[-1], Budget())
+        return _outputs(snap.outputs[-1], endpoint, arguments)
     return Rendered("", "")
 
 
-def final_rendering(snap: Any, endpoint: Any) -> Rendered:
-    """The static card of a finished job: header, logs, result or error (plain HTML + text)."""
-    body = _body(snap, endpoint)
+def final_rendering(snap: Any, endpoint: Any, arguments: Mapping[str, Any] | None = None) -> Rendered:
+    """The static card of a finished job: header, logs, result or error (plain HTML + text).
+    ``arguments`` (the job's) let a chat endpoint's card show the message with the reply."""
+    body = _body(snap, endpoint, arguments)
     logs = _logs_html(snap.logs)
     text = "\n".join(filter(None, [status_line(snap, endpoint), _logs_text(snap.logs), body.text]))
     return Rendered(
@@ -255,7 +264,7 @@ class JobCard(W.VBox):
         self.logs.value = _logs_html(snap.logs)
         key = (len(snap.outputs), id(snap.outputs[-1]) if snap.outputs else 0) if not snap.done else None
         if key is None or key != self._drawn_outputs:  # re-render outputs only when they changed
-            self.outputs_view.value = _body(snap, self.endpoint).html
+            self.outputs_view.value = _body(snap, self.endpoint, self.job.arguments).html
             self._drawn_outputs = key
         self.snapshot = snap
         if snap.done:
@@ -302,7 +311,7 @@ class LiveOutput(W.Output):
                                  "data": view_bundle(self.card, status_line(job.snapshot(), job.endpoint))},)
 
     def _finish(self, card: JobCard, snap: Any) -> None:
-        rendered = final_rendering(snap, card.endpoint)
+        rendered = final_rendering(snap, card.endpoint, card.job.arguments)
         with self._swap:
             self.final = rendered
             self.outputs = ({"output_type": "display_data", "metadata": {},

@@ -6,9 +6,11 @@ parameter makes the ``Field``: the control, the view around it (label, required 
 
 Why the order matters:
 
-1. File-valued components first (Gallery and MultimodalTextbox before single/multiple files):
-   their schema contains a FileData, and every later test (JSON, text...) would also accept them,
-   giving the user a JSON box where an upload is expected.
+1. File-valued components first (Gallery, MultimodalTextbox, the ImageEditor family,
+   AnnotatedImage and ImageSlider, whose files sit inside their value, before single/multiple
+   files): their schema contains a FileData, and every later test (JSON, text...) would also
+   accept them, giving the user a JSON box where an upload is expected. Other values with files
+   inside (a Chatbot's messages) get the JSON editor, never a bare file picker.
 2. Components by type, the most specific variant first: a multiselect Dropdown before the single
    one, ``allow_custom_value`` before the fixed choice list, a multi-line Textbox before the
    one-line one, Slider before Number (a slider's schema is a plain "number" too).
@@ -32,6 +34,7 @@ from typing import Any, Callable, Mapping, Sequence
 import ipywidgets as W
 
 from ..client import handle_file
+from ..client._protocol.files import is_file_or_files_schema, is_file_schema
 
 __all__ = ["BUILDERS", "Field", "FieldError", "field_for", "is_secret"]
 
@@ -198,10 +201,25 @@ def _accept(p: Any) -> str:
     return ",".join(t for t in types if isinstance(t, str)) if isinstance(types, list) else ""
 
 
+def _file_key(schema: Mapping[str, Any]) -> str | None:
+    """The key of the one required file an object wraps ("video" in Gradio 4-5's VideoData,
+    ``{"video": file, "subtitles": None}``), or None when the value is the file itself."""
+    props = schema.get("properties") if isinstance(schema.get("properties"), Mapping) else {}
+    defs = schema.get("$defs") if isinstance(schema.get("$defs"), Mapping) else {}
+    for key in schema.get("required") or []:
+        sub = props.get(key)
+        if isinstance(sub, Mapping) and isinstance(sub.get("$ref"), str):
+            sub = defs.get(sub["$ref"].rsplit("/", 1)[-1])
+        if isinstance(sub, Mapping) and is_file_schema(sub):
+            return str(key)
+    return None
+
+
 def _file_field(p: Any) -> Field:
     multiple = p.props.get("file_count") in ("multiple", "directory") or \
         p.schema.get("type") == "array" or _ctype(p) == "files"
     picker = _FilePicker(p, multiple, _accept(p))
+    key = None if multiple else _file_key(p.schema)
 
     def to_wire() -> Any:
         files = picker.files()
@@ -211,6 +229,8 @@ def _file_field(p: Any) -> Field:
             return files or None
         if len(files) > 1:
             raise FieldError("Give one file: an upload or a path/URL, not both.")
+        if files and key is not None:
+            return {key: files[0]}
         return files[0] if files else None
 
     return Field(p, picker.control, to_wire, "file", watch=[picker.upload, picker.paths])
@@ -241,6 +261,43 @@ def _multimodal_field(p: Any) -> Field:
 
     return Field(p, W.VBox([text, picker.control]), to_wire, "multimodal",
                  watch=[text, picker.upload, picker.paths])
+
+
+def _image_into(p: Any, wrap: Callable[[Any], Any], what: str) -> Field:
+    """One image picker whose file is sent wrapped in the component's object."""
+    picker = _FilePicker(p, False, "image/*")
+
+    def to_wire() -> Any:
+        files = picker.files()
+        if not files and p.required:
+            raise FieldError(f"{what} is required: upload one or give a path or URL.")
+        return wrap(files[0]) if files else None
+
+    return Field(p, picker.control, to_wire, _ctype(p), watch=[picker.upload, picker.paths])
+
+
+def _editor_field(p: Any) -> Field:
+    """ImageEditor, ImageMask, Paint, Sketchpad: the image is the background, no layers."""
+    return _image_into(p, lambda f: {"background": f, "layers": [], "composite": None}, "An image")
+
+
+def _annotated_field(p: Any) -> Field:
+    return _image_into(p, lambda f: {"image": f, "annotations": []}, "An image")
+
+
+def _slider_pair_field(p: Any) -> Field:
+    """ImageSlider: the two images it compares, in order."""
+    picker = _FilePicker(p, True, "image/*")
+
+    def to_wire() -> Any:
+        files = picker.files()
+        if not files and not p.required:
+            return None
+        if len(files) != 2:
+            raise FieldError(f"Give two images (before, then after), not {len(files)}.")
+        return files
+
+    return Field(p, picker.control, to_wire, "imageslider", watch=[picker.upload, picker.paths])
 
 
 def _checkbox_group_field(p: Any) -> Field:
@@ -470,7 +527,8 @@ def _dataframe_value(value: Any, p: Any) -> Any:
 
 
 def _file_schema(p: Any) -> bool:
-    return bool(getattr(p, "is_file", False))
+    """One file or a list of files; objects with files inside have their own fields (or JSON)."""
+    return bool(getattr(p, "is_file", False)) and is_file_or_files_schema(p.schema)
 
 
 def _types(*names: str) -> Callable[[Any], bool]:
@@ -485,6 +543,9 @@ BUILDERS: list[tuple[str, Test, Builder]] = [
     # 1. file-valued components, compound ones first
     ("gallery", _types("gallery"), _gallery_field),
     ("multimodal", _types("multimodaltextbox"), _multimodal_field),
+    ("imageeditor", _types("imageeditor"), _editor_field),
+    ("annotatedimage", _types("annotatedimage"), _annotated_field),
+    ("imageslider", _types("imageslider"), _slider_pair_field),
     ("file", lambda p: _file_schema(p) or _ctype(p) in ("image", "audio", "video", "file", "files",
                                                         "model3d", "uploadbutton", "simpleimage"), _file_field),
     # 2. known components, most specific variant first

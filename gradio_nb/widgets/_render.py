@@ -400,6 +400,82 @@ def _multimodal(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendere
     return Rendered(text.html + files.html, "\n".join(filter(None, [text.text, files.text])))
 
 
+def _annotated(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendered:
+    """AnnotatedImage: the image, then its annotations' labels (each mask is a file too)."""
+    if not isinstance(value, Mapping) or "image" not in value:
+        return _json(value, props, budget)
+    image = _file_like("image")(value["image"], props, budget)
+    labels = [str(a.get("label")) for a in value.get("annotations") or [] if isinstance(a, Mapping)]
+    chips = "".join(f'<span style="background:#fde68a;border-radius:3px;padding:0 4px;margin-right:4px">'
+                    f"{html.escape(label)}</span>" for label in labels)
+    return Rendered(image.html + f"<div>{chips}</div>", "\n".join([image.text, ", ".join(labels)]))
+
+
+def _editor(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendered:
+    """ImageEditor / Sketchpad / Paint / ImageMask: the composite image (else the background)."""
+    if not isinstance(value, Mapping) or not ({"composite", "background", "layers"} & set(value)):
+        return _json(value, props, budget)
+    shown = value.get("composite") or value.get("background")
+    image = _file_like("image")(shown, props, budget) if shown else Rendered("", "")
+    layers = len(value.get("layers") or [])
+    note = f"{layers} layer{'s' if layers != 1 else ''}"
+    return Rendered(image.html + f'<div style="color:#666;font-size:85%">{note}</div>',
+                    "\n".join(filter(None, [image.text, note])))
+
+
+def _dialogue(value: Any, props: Mapping[str, Any], budget: Budget) -> Rendered:
+    """Dialogue: one "speaker: text" line per turn (or the plain transcript string)."""
+    if isinstance(value, str):
+        return _text(value, props, budget)
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, Mapping) for v in value):
+        return _json(value, props, budget)
+    lines = [(str(v.get("speaker", "")), str(v.get("text", ""))) for v in value]
+    rows = "".join(f"<div><b>{html.escape(who)}</b>: {html.escape(said)}</div>" for who, said in lines)
+    return Rendered(f'<div class="gnb-dialogue">{rows}</div>', "\n".join(f"{w}: {t}" for w, t in lines))
+
+
+_CHAT_REPLIES = ("json", "textbox", "chatbot", "markdown", "multimodaltextbox")
+
+
+def chat_message_parameter(endpoint: Any) -> Any | None:
+    """The message parameter of a chat endpoint (gr.ChatInterface's ``/chat``, or any endpoint
+    shaped like it: a first parameter called ``message``, a Textbox or a MultimodalTextbox, and
+    one text or JSON output, the reply), else None."""
+    params, returns = getattr(endpoint, "parameters", ()), getattr(endpoint, "returns", ())
+    # ChatInterface's reply is a JSON (6.x), a Textbox or a Chatbot (older): nothing else is chat.
+    if not params or len(returns) != 1 or returns[0].component_type.lower() not in _CHAT_REPLIES:
+        return None
+    first = params[0]
+    if first.name != "message" or first.component_type.lower() not in ("textbox", "multimodaltextbox"):
+        return None
+    return first
+
+
+def _message_parts(value: Any) -> Any:
+    """A message (text, a MultimodalTextbox dict, a file, a list of those) as chat content."""
+    if isinstance(value, Mapping) and "role" in value:
+        return value.get("content")
+    if isinstance(value, Mapping) and ("text" in value or "files" in value) and "path" not in value:
+        files = value.get("files") or []
+        return [*([str(value["text"])] if value.get("text") else []), *files]
+    if isinstance(value, list):
+        parts: list[Any] = []
+        for item in value:
+            inner = _message_parts(item)
+            parts.extend(inner if isinstance(inner, list) else [inner])
+        return parts
+    return value
+
+
+def render_chat_turn(message: Any, reply: Any, budget: Budget | None = None) -> Rendered:
+    """A chat endpoint's call as the conversation it is: the user's message (text and files)
+    in a bubble on the right, the reply on the left."""
+    turn = [{"role": "user", "content": _message_parts(message)}]
+    if reply is not None:
+        turn.append({"role": "assistant", "content": _message_parts(reply)})
+    return _chatbot(turn, {}, budget if budget is not None else Budget())
+
+
 Renderer = Callable[[Any, Mapping[str, Any], Budget], Rendered]
 
 # Output component type -> renderer. Unknown types fall back on the value's shape (_guess).
@@ -419,7 +495,9 @@ RENDERERS: dict[str, Renderer] = {
     "label": _label,
     "image": _file_like("image"),
     "imageslider": _gallery,
-    "annotatedimage": _json,
+    "annotatedimage": _annotated,
+    "imageeditor": _editor,  # Sketchpad, Paint and ImageMask too: they share the type
+    "dialogue": _dialogue,
     "audio": _file_like("audio"),
     "video": _file_like("video"),
     "file": _file_like(None),

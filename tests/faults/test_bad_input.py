@@ -34,7 +34,7 @@ GOOD = dict(choice="green", num=1.5, count=3, flag=True, items=["a", "c"], name=
     ("flag", "yes", "True or False"),
     ("flag", 1, "True or False"),
     ("items", "a", "a list"),
-    ("items", ["a", "z"], "a list whose items are one of 'a', 'b', 'c'"),
+    ("items", ["a", "z"], "one of 'a', 'b', 'c', got str 'z'"),
 ])
 def test_invalid_argument_is_refused_before_sending(fault_server, client_for, param, value, expectation):
     client = client_for(fault_server.url)

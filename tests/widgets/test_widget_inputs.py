@@ -224,7 +224,7 @@ def test_unknown_components_fall_back_on_schema_then_json(simple):
 
 def test_dispatch_order_puts_files_first_and_json_last():
     names = [name for name, _test, _build in BUILDERS]
-    assert names[:3] == ["gallery", "multimodal", "file"]
+    assert names[:6] == ["gallery", "multimodal", "imageeditor", "annotatedimage", "imageslider", "file"]
     assert names.index("multiselect") < names.index("combobox") < names.index("dropdown")
     assert names.index("slider") < names.index("number")
     assert names[-1] == "json-any"

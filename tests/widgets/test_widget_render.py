@@ -128,3 +128,22 @@ def test_several_outputs_are_labelled_and_unknown_ones_guessed():
     assert "count" in out.html and "blob" in out.html and "gnb-json" in out.html
     assert out.text.splitlines()[0] == "count: 3"
     assert render_value("anything", None).text == "None"
+
+
+PNG_1PX = base64.b64decode(
+    "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAIAAACQd1PeAAAADElEQVR4nGP4z8AAAAMBAQDJ/pLvAAAAAElFTkSuQmCC")
+
+
+def test_annotated_image_editor_and_dialogue_outputs_are_drawn_not_dumped(tmp_path) -> None:
+    png = tmp_path / "bus.png"
+    png.write_bytes(PNG_1PX)
+    annotated = render_value("annotatedimage", {"image": str(png), "annotations": [
+        {"image": str(png), "label": "bus <b>"}]})
+    assert "<img" in annotated.html and "bus &lt;b&gt;" in annotated.html
+    assert annotated.text.splitlines()[-1] == "bus <b>"
+    editor = render_value("imageeditor", {"background": str(png), "layers": [str(png)], "composite": str(png)})
+    assert editor.html.count("<img") == 1 and editor.text.endswith("1 layer")
+    dialogue = render_value("dialogue", [{"speaker": "A", "text": "hi"}, {"speaker": "B", "text": "<yo>"}])
+    assert dialogue.text == "A: hi\nB: <yo>" and "&lt;yo&gt;" in dialogue.html
+    for markup in (annotated.html, editor.html, dialogue.html):
+        assert_inert(markup)

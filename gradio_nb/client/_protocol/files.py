@@ -10,6 +10,8 @@ from typing import Any, Callable, Mapping
 __all__ = [
     "FILE_DATA_META",
     "contains_file_schema",
+    "is_file_schema",
+    "is_file_or_files_schema",
     "is_file_data_with_meta",
     "is_legacy_file_obj",
     "map_files",
@@ -52,6 +54,38 @@ def contains_file_schema(schema: Any) -> bool:
     if isinstance(schema, (list, tuple)):
         return any(contains_file_schema(v) for v in schema)
     return False
+
+
+def is_file_schema(schema: Mapping[str, Any]) -> bool:
+    """A schema that *is* one FileData object (not one that merely contains files)."""
+    if schema.get("title") in ("FileData", "ImageData"):
+        return True
+    props = schema.get("properties")
+    return isinstance(props, Mapping) and "path" in props and ("meta" in props or "url" in props)
+
+
+def is_file_or_files_schema(schema: Mapping[str, Any]) -> bool:
+    """Whether a value of ``schema`` is one file or a list of files (an Image, a Files), rather
+    than an object with files inside (a MultimodalTextbox, an ImageEditor, a Chatbot)."""
+    defs = schema.get("$defs") if isinstance(schema.get("$defs"), Mapping) else {}
+
+    def resolve(node: Any) -> Mapping[str, Any]:
+        if isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
+            node = defs.get(node["$ref"].rsplit("/", 1)[-1], {})
+        return node if isinstance(node, Mapping) else {}
+
+    def one_file(node: Any) -> bool:
+        node = resolve(node)
+        branches = [resolve(b) for b in node.get("anyOf") or node.get("oneOf") or []]
+        if branches:
+            real = [b for b in branches if b.get("type") != "null"]
+            return bool(real) and all(one_file(b) for b in real)
+        return is_file_schema(node)
+
+    node = resolve(schema)
+    if node.get("type") == "array":
+        return one_file(node.get("items"))
+    return one_file(node)
 
 
 def map_files(value: Any, fn: Callable[[dict[str, Any]], Any], is_file: Callable[[Any], bool]) -> Any:

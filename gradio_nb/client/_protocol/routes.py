@@ -64,6 +64,7 @@ class ProtocolFeatures:
     server_closes_stream: bool  # the server sends close_stream (sse_v3); before, the client closes
     files_need_meta: bool  # only FileData with meta are files (sse_v2.1+; we use it for v3 too)
     cancel_route: bool  # POST cancel exists (gradio > 4.29)
+    choices_enforced: bool = True  # Radio/Dropdown/CheckboxGroup refuse other values (gradio 5+)
 
 
 def protocol_features(protocol: str, version: str) -> ProtocolFeatures:
@@ -80,6 +81,8 @@ def protocol_features(protocol: str, version: str) -> ProtocolFeatures:
         # the reference client's bug (PROTOCOL.md §17.1).
         files_need_meta=protocol in ("sse_v2.1", "sse_v3"),
         cancel_route=version_tuple(version) > (4, 29, 0),
+        # Gradio 4 only warns about a value outside the choices and passes it to the function.
+        choices_enforced=version_tuple(version) >= (5, 0, 0),
     )
 
 
