@@ -32,6 +32,7 @@ from ._job import Job, JobSnapshot
 from ._protocol.endpoints import Endpoint, Parameter, Return
 from ._protocol.job_state import OutputUpdate, Status, StatusUpdate
 from ._protocol.messages import Log, ProgressUnit
+from ._protocol.signatures import FileData
 
 __all__ = [
     "AppError",
@@ -43,6 +44,7 @@ __all__ = [
     "ConnectionFailed",
     "Endpoint",
     "EndpointNotFoundError",
+    "FileData",
     "FileInputError",
     "GradioNBError",
     "Job",
