@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ._client import AsyncClient, Client, _ClientBase
     from ._job import Job
 
-__all__ = ["AsyncEndpointFunction", "EndpointFunction", "EndpointNamespace"]
+__all__ = ["AsyncEndpointFunction", "EndpointFunction", "EndpointNamespace", "PendingNamespace"]
 
 _Key = str | int  # an api_name ("/generate") or a fn_index
 
@@ -152,107 +152,137 @@ class AsyncEndpointFunction(_EndpointFunctionBase):
 
 def _endpoint_of(client: _ClientBase, key: _Key, name: str) -> _EndpointFunctionBase:
     """Unpickling: the endpoint function again, without connecting (that waits for a call)."""
-    return client.api._function(key, name)
+    return _function(client.api, key, name)
 
 
 def _client_label(client: _ClientBase) -> str:
     return client._label()
 
 
+def _function(namespace: EndpointNamespace, key: _Key, name: str) -> _EndpointFunctionBase:
+    """The one function object per endpoint and client (``client.api.x is client.api.x``)."""
+    functions = namespace._EndpointNamespace__functions
+    function = functions.get(key)
+    if function is None:
+        cls = namespace._EndpointNamespace__function_class
+        function = functions[key] = cls(namespace._EndpointNamespace__client, key, name)
+    return function
+
+
+def _names(client: _ClientBase) -> tuple[dict[str, Endpoint], dict[str, list[str]]]:
+    """Safe name -> endpoint, and the names several api_names share (those get no attribute)."""
+    by_name: dict[str, list[Endpoint]] = {}
+    for endpoint in client.endpoints:
+        if endpoint.api_name:
+            by_name.setdefault(python_name(endpoint.api_name), []).append(endpoint)
+    unique = {name: eps[0] for name, eps in by_name.items()
+              if len(eps) == 1 and not name.startswith("__")}
+    clashes = {name: [e.api_name or "" for e in eps] for name, eps in by_name.items() if name not in unique}
+    return unique, clashes
+
+
 class EndpointNamespace:
     """``client.api``: one callable attribute per endpoint that ``view_api`` shows.
 
-    Names are made safe (``/my-fn`` -> ``my_fn``); two endpoints whose names collide are
-    reachable only as ``client.api["/name"]``. ``dir()``, ``len()`` and iteration list them.
+    Names are made safe (``/my-fn`` -> ``my_fn``); endpoints whose names collide are reachable
+    only as ``client.api["/name"]``. ``dir()``, ``len()`` and iteration list the endpoints.
+
+    The endpoints are plain instance attributes and the class has no ``__getattr__``: IPython's
+    completer evaluates ``client.api.generate`` (for ``generate(te<TAB>``) only on objects whose
+    attribute access runs no code. Its internals have mangled names, so no endpoint shadows them.
     """
 
-    def __init__(self, client: _ClientBase, function_class: type[_EndpointFunctionBase]) -> None:
-        self._client = client
-        self._function_class = function_class
-        self._functions: dict[_Key, _EndpointFunctionBase] = {}
-
-    def _function(self, key: _Key, name: str) -> _EndpointFunctionBase:
-        function = self._functions.get(key)
-        if function is None:
-            function = self._functions[key] = self._function_class(self._client, key, name)
-        return function
-
-    def _table(self) -> tuple[dict[str, Endpoint], dict[str, list[str]]]:
-        """Safe name -> endpoint, and the safe names several api_names share (no attribute)."""
-        by_name: dict[str, list[Endpoint]] = {}
-        for endpoint in self._client.endpoints:
-            if endpoint.api_name:
-                by_name.setdefault(python_name(endpoint.api_name), []).append(endpoint)
-        unique = {name: eps[0] for name, eps in by_name.items() if len(eps) == 1}
-        clashes = {name: [e.api_name or "" for e in eps] for name, eps in by_name.items() if len(eps) > 1}
-        return unique, clashes
-
-    def __getattr__(self, name: str) -> _EndpointFunctionBase:
-        if name.startswith("__") or name in ("_client", "_function_class", "_functions"):
-            raise AttributeError(name)  # dunder probes (copy, pickle, IPython) and half-built self
-        unique, clashes = self._table()
-        endpoint = unique.get(name)
-        if endpoint is not None and endpoint.api_name:
-            return self._function(endpoint.api_name, name)
-        if name in clashes:
-            spelled = " or ".join(f"client.api[{n!r}]" for n in clashes[name])
-            raise AttributeError(f"Several endpoints are named {name!r} once made safe for Python: use {spelled}.")
-        message = f"{_client_label(self._client)} has no endpoint {name!r}."
-        close = difflib.get_close_matches(name, list(unique), n=1, cutoff=0.6)
-        if close:
-            message += f" Did you mean {close[0]!r}?"
-        message += f" Endpoints: {', '.join(unique) or 'none'}."
-        raise AttributeError(message)
+    def __init__(self, client: _ClientBase, function_class: type[_EndpointFunctionBase],
+                 functions: dict[_Key, _EndpointFunctionBase] | None = None) -> None:
+        self.__client = client
+        self.__function_class = function_class
+        self.__functions: dict[_Key, _EndpointFunctionBase] = functions if functions is not None else {}
+        if client._live_app is not None:
+            for name, endpoint in _names(client)[0].items():
+                setattr(self, name, _function(self, endpoint.api_name or "", name))
 
     def __getitem__(self, key: _Key) -> _EndpointFunctionBase:
         """``client.api["/generate"]`` or ``client.api[fn_index]`` (undocumented ones too)."""
         if isinstance(key, bool) or not isinstance(key, (str, int)):
             raise TypeError(f"client.api[...] takes an api_name such as '/generate' or a fn_index, "
                             f"not {type(key).__name__}.")
-        endpoint = self._client.endpoint(fn_index=key) if isinstance(key, int) else self._client.endpoint(key)
+        client = self.__client
+        endpoint = client.endpoint(fn_index=key) if isinstance(key, int) else client.endpoint(key)
         name = python_name(endpoint.api_name) if endpoint.api_name else f"fn_{endpoint.fn_index}"
-        return self._function(key, name)
+        return _function(self, key, name)
 
     def __dir__(self) -> list[str]:
-        return sorted(self._table()[0])
+        return list(_names(self.__client)[0])
 
     def __iter__(self) -> Iterator[_EndpointFunctionBase]:
-        for endpoint in self._client.endpoints:
+        for endpoint in self.__client.endpoints:
             if endpoint.api_name:
                 yield self[endpoint.api_name]
 
     def __len__(self) -> int:
-        return sum(1 for endpoint in self._client.endpoints if endpoint.api_name)
+        return sum(1 for endpoint in self.__client.endpoints if endpoint.api_name)
 
     def __contains__(self, key: object) -> bool:
         if isinstance(key, str) and not key.startswith("/"):
-            return key in self._table()[0]
-        return any(key in (e.api_name, e.fn_index) for e in self._client.endpoints)
+            return key in _names(self.__client)[0]
+        return any(key in (e.api_name, e.fn_index) for e in self.__client.endpoints)
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return (_namespace_of, (self._client,))
+        return (_namespace_of, (self.__client,))
 
     def __repr__(self) -> str:
-        unique, clashes = self._table()
+        client = self.__client
+        clashes = _names(client)[1]
         rows: list[tuple[str, str]] = []
-        for endpoint in self._client.endpoints:
+        for endpoint in client.endpoints:
             if not endpoint.api_name:
                 continue
             name = python_name(endpoint.api_name)
             signature = endpoint_signature(endpoint)
             params = ", ".join(_param_text(p) for p in signature.parameters.values())
-            returns = type_text(signature.return_annotation)
             spelled = f"api[{endpoint.api_name!r}]" if name in clashes else name
-            rows.append((spelled, f"({params}) -> {returns}"))
-        header = f"Endpoints of {_client_label(self._client)} ({len(rows)}):"
+            rows.append((spelled, f"({params}) -> {type_text(signature.return_annotation)}"))
         width = max((len(spelled) for spelled, _ in rows), default=0)
-        lines = [header] + [f"  {spelled.ljust(width)}{signature}" for spelled, signature in rows]
+        lines = [f"Endpoints of {_client_label(client)} ({len(rows)}):"]
+        lines += [f"  {spelled.ljust(width)}{signature}" for spelled, signature in rows]
         if clashes:
-            lines.append("  (names that collide once made safe are reachable only as api['/name'])")
+            lines.append("  (names that collide once made safe for Python: only api['/name'])")
         return "\n".join(lines)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self))
+
+
+class PendingNamespace(EndpointNamespace):
+    """``client.api`` of an unpickled client that has not connected yet.
+
+    The first endpoint looked up by name connects the client (which then holds a full
+    ``EndpointNamespace``) and is forwarded there; an unknown name lists the valid ones.
+    """
+
+    def __getattr__(self, name: str) -> _EndpointFunctionBase:
+        if name.startswith("__") or name.startswith("_EndpointNamespace__"):
+            raise AttributeError(name)  # dunder probes (copy, pickle, IPython), half-built self
+        client = self._EndpointNamespace__client  # type: ignore[attr-defined]
+        if client.api is self:  # still not connected: connect now (raises if the app is down)
+            client._app
+        function = vars(client.api).get(name)
+        if function is None:
+            raise unknown_endpoint(client, name)
+        return function
+
+
+def unknown_endpoint(client: _ClientBase, name: str) -> AttributeError:
+    """The AttributeError for ``client.api.<name>``: the valid names and the closest one."""
+    unique, clashes = _names(client)
+    if name in clashes:
+        spelled = " or ".join(f"client.api[{n!r}]" for n in clashes[name])
+        return AttributeError(f"Several endpoints are named {name!r} once made safe for Python: use {spelled}.")
+    message = f"{_client_label(client)} has no endpoint {name!r}."
+    close = difflib.get_close_matches(name, list(unique), n=1, cutoff=0.6)
+    if close:
+        message += f" Did you mean {close[0]!r}?"
+    return AttributeError(f"{message} Endpoints: {', '.join(unique) or 'none'}.")
 
 
 def _param_text(param: inspect.Parameter) -> str:

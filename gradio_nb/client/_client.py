@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from . import _hooks, _loop, _spaces
-from ._api import AsyncEndpointFunction, EndpointFunction, EndpointNamespace
+from ._api import AsyncEndpointFunction, EndpointFunction, EndpointNamespace, PendingNamespace
 from ._app import App
 from ._exceptions import ConfigError, ConnectionFailed
 from ._handle_file import default_download_dir
@@ -210,6 +210,8 @@ class _ClientBase:
     _auth_username: str | None = None
     _default_api_name: str | None = None
     _endpoint_function: type = EndpointFunction
+    api: EndpointNamespace
+    """The app's endpoints as functions: ``client.api.generate(text="a cat")``."""
     verbose: bool
     space_id: str | None
     validate: bool
@@ -236,6 +238,7 @@ class _ClientBase:
         self.space_id = _spaces.parse_space_src(recipe.src)
         self._auth_username = recipe.auth[0] if recipe.auth else None
         self._default_api_name = recipe.api_name
+        self.api = PendingNamespace(self, self._endpoint_function)
 
     def _start_connect(self) -> concurrent.futures.Future[App]:
         """The one connect of an unpickled client, started by its first user (any thread)."""
@@ -265,6 +268,7 @@ class _ClientBase:
         app = await prep.open(recipe.auth)
         self.space_id = prep.space_id
         self._live_app = app
+        self._make_api()
         self._on_connected(app)
         return app
 
@@ -302,13 +306,11 @@ class _ClientBase:
             self._closed_unconnected = True
             return True
 
-    @property
-    def api(self) -> EndpointNamespace:
-        """The app's endpoints as functions: ``client.api.generate(text="a cat")``."""
-        namespace = self.__dict__.get("_api_namespace")
-        if namespace is None:
-            namespace = self.__dict__["_api_namespace"] = EndpointNamespace(self, self._endpoint_function)
-        return namespace
+    def _make_api(self) -> None:
+        """``client.api``: a plain attribute (IPython's completer reads no properties)."""
+        pending = self.__dict__.get("api")
+        functions = pending._EndpointNamespace__functions if pending is not None else None
+        self.api = EndpointNamespace(self, self._endpoint_function, functions)
 
     @property
     def src(self) -> str:
@@ -463,6 +465,7 @@ class AsyncClient(_ClientBase):
         self.verbose = verbose
         self.space_id = space_id
         self.validate = validate
+        self._make_api()
 
     @classmethod
     async def connect(
@@ -648,6 +651,7 @@ class Client(_ClientBase):
             verbose, validate, api_name,
         )
         self._app = _loop.run_sync(prep.open(auth_pair))
+        self._make_api()
         self._auth_username = auth_pair[0] if auth_pair else None
         self._finalizer = weakref.finalize(self, _close_in_background, self._app)
         self._finalizer.atexit = False  # at exit, _loop.shutdown closes every live app itself
