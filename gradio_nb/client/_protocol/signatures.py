@@ -64,7 +64,7 @@ def python_name(api_name: str) -> str:
         return "_"
     if name[0].isdigit():
         name = "_" + name
-    if keyword.iskeyword(name) or keyword.issoftkeyword(name) or not name.isidentifier():
+    if keyword.iskeyword(name) or not name.isidentifier():
         name += "_"
     return name
 
