@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import os
+import pickle
 import threading
 import weakref
 from pathlib import Path
@@ -162,11 +163,24 @@ class _Recipe:
         return _Connection(self.src, self.token, self.hf_token, **self.options)
 
 
+# Clients rebuilt by unpickling, one per (class, recipe) and process, as fsspec caches its file
+# systems: Dask and joblib unpickle a task's function for every task, and each copy connecting
+# on its own would cost a /config and /info round trip (and a connection pool) per call.
+_unpickled: dict[bytes, _ClientBase] = {}
+_unpickled_lock = threading.Lock()
+os.register_at_fork(after_in_child=_unpickled.clear)  # a child's clients are its own
+
+
 def _unpickle_client(cls: type[_ClientBase], recipe: _Recipe) -> _ClientBase:
-    """A client rebuilt from its recipe; it connects on first use, in whatever process."""
-    client = cls.__new__(cls)
-    client._init_unconnected(recipe)
-    return client
+    """The client for this recipe in this process; a new one connects on first use."""
+    key = pickle.dumps((cls.__qualname__, recipe))
+    with _unpickled_lock:
+        client = _unpickled.get(key)
+        if client is None or client.closed:
+            client = cls.__new__(cls)
+            client._init_unconnected(recipe)
+            _unpickled[key] = client
+        return client
 
 
 def _host(url: str) -> str:

@@ -57,15 +57,26 @@ def test_endpoint_round_trip(client):
     ep = _lazy(client.api.generate)
     assert ep.__name__ == "generate" and ep._client._live_app is None  # unpickling did not connect
     assert repr(ep) == f"<endpoint generate(...) of Client({client.src!r})>"
+    by_index = pickle.loads(pickle.dumps(client.api[client.api.pair.endpoint.fn_index]))
+    namespace = pickle.loads(pickle.dumps(client.api))
     assert ep("x", steps=2) == "x x2"
     assert str(ep.__signature__) == str(client.api.generate.__signature__)
     assert ep._client.api.generate is ep  # one function per endpoint, also after a connect
-    by_index = _lazy(client.api[client.api.pair.endpoint.fn_index])
     assert by_index("ab", 1) == ("ba", 2)
-    namespace = _lazy(client.api)
     assert namespace.lambda_("z") == "lambda:z"
-    for copy in (ep, by_index, namespace):
-        _client_of(copy).close()
+
+
+def test_one_client_per_recipe_and_process(client):
+    first = _lazy(client)
+    assert pickle.loads(pickle.dumps(client.api.generate))._client is first
+    assert pickle.loads(pickle.dumps(client.api))._EndpointNamespace__client is first
+    assert first.api.generate("once") == "once x10"
+    assert pickle.loads(pickle.dumps(client)) is first  # connected: still the one
+    first.close()
+    second = _lazy(client)  # a closed one is not handed out again
+    assert second is not first and not second.closed
+    with Client(client.src, verbose=False, validate=False) as other_options:
+        assert pickle.loads(pickle.dumps(other_options)) is not second
 
 
 def test_a_file_argument_travels_with_the_call(client, tmp_path):
@@ -73,7 +84,6 @@ def test_a_file_argument_travels_with_the_call(client, tmp_path):
     path.write_text("hello")
     ep = _lazy(client.api.upload)
     assert ep(handle_file(str(path))) == "notes.txt"
-    ep._client.close()
 
 
 def test_unpickled_namespace_lists_endpoints_and_suggests(client):
@@ -81,9 +91,9 @@ def test_unpickled_namespace_lists_endpoints_and_suggests(client):
     with pytest.raises(AttributeError, match=r"has no endpoint 'genrate'\. Did you mean 'generate'\? "
                                              r"Endpoints: generate, my_fn, lambda_, _2d, pair, upload\."):
         copy.api.genrate  # connects, then explains
+    copy.close()
     with pytest.raises(AttributeError, match=r"use client.api\['/a-b'\] or client.api\['/a_b'\]"):
         _lazy(client).api.a_b
-    copy.close()
 
 
 def test_first_use_from_many_threads_connects_once(client, monkeypatch):
