@@ -244,7 +244,7 @@ class EndpointNamespace:
             rows.append((spelled, f"({params}) -> {type_text(signature.return_annotation)}"))
         width = max((len(spelled) for spelled, _ in rows), default=0)
         lines = [f"Endpoints of {_client_label(client)} ({len(rows)}):"]
-        lines += [f"  {spelled.ljust(width)}{signature}" for spelled, signature in rows]
+        lines += [f"  {spelled.ljust(width)} {signature}" for spelled, signature in rows]
         if clashes:
             lines.append("  (names that collide once made safe for Python: only api['/name'])")
         return "\n".join(lines)

@@ -48,9 +48,9 @@ def test_access_by_name_api_name_and_fn_index(client):
 def test_collisions_are_said_in_the_repr(client):
     text = repr(client.api)
     assert text.splitlines()[0] == f"Endpoints of Client({client.src!r}) (8):"
-    assert "generate   (text: str, steps: float = 10, style: Literal['plain', 'fancy'] = 'plain') -> str" in text
-    assert "api['/a-b'](x: str) -> str" in text and "api['/a_b'](x: str) -> str" in text
-    assert "pair       (a: str, b: float = 1.5) -> tuple[str, float]" in text
+    assert "generate    (text: str, steps: float = 10, style: Literal['plain', 'fancy'] = 'plain') -> str" in text
+    assert "api['/a-b'] (x: str) -> str" in text and "api['/a_b'] (x: str) -> str" in text
+    assert "pair        (a: str, b: float = 1.5) -> tuple[str, float]" in text
     assert "only api['/name']" in text
     assert "a_b " not in text.replace("api['/a_b']", "")
 
