@@ -13,8 +13,8 @@ import os
 import pickle
 import threading
 import weakref
-from pathlib import Path
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from . import _hooks, _loop, _spaces
@@ -162,6 +162,11 @@ class _Recipe:
     def prepare(self) -> _Connection:
         return _Connection(self.src, self.token, self.hf_token, **self.options)
 
+    async def aprepare(self) -> _Connection:
+        if _needs_hub(self.src):  # huggingface_hub is sync: keep it off every event loop
+            return await asyncio.to_thread(self.prepare)
+        return self.prepare()
+
 
 # Clients rebuilt by unpickling, one per (class, recipe) and process, as fsspec caches its file
 # systems: Dask and joblib unpickle a task's function for every task, and each copy connecting
@@ -275,10 +280,7 @@ class _ClientBase:
     async def _connect_lazily(self) -> App:
         recipe = self._recipe
         assert recipe is not None
-        if _needs_hub(recipe.src):  # huggingface_hub is sync: keep it off the event loop
-            prep = await asyncio.to_thread(recipe.prepare)
-        else:
-            prep = recipe.prepare()
+        prep = await recipe.aprepare()
         app = await prep.open(recipe.auth)
         self.space_id = prep.space_id
         self._live_app = app
@@ -516,14 +518,12 @@ class AsyncClient(_ClientBase):
                        download_files=download_files, space_timeout=space_timeout,
                        verbose=verbose, retries=retries, isolate_jobs=isolate_jobs,
                        transport=transport)
-        if _needs_hub(src):  # huggingface_hub is sync: keep it off every event loop
-            prep = await asyncio.to_thread(lambda: _Connection(src, token, hf_token, **options))
-        else:
-            prep = _Connection(src, token, hf_token, **options)
+        recipe = _Recipe(src, token, hf_token, auth_pair, options, verbose, validate, api_name)
+        prep = await recipe.aprepare()
         app = await _loop.run_async(prep.open(auth_pair))
         client = cls(app, verbose=verbose, space_id=prep.space_id, validate=validate)
         client._auth_username = auth_pair[0] if auth_pair else None
-        client._recipe = _Recipe(src, token, hf_token, auth_pair, options, verbose, validate, api_name)
+        client._recipe = recipe
         try:
             client._default_api_name = client._check_default_api_name(api_name)
         except BaseException:
@@ -651,19 +651,12 @@ class Client(_ClientBase):
         self.verbose = verbose
         self.validate = validate
         auth_pair = _normalize_auth(auth)
-        prep = _Connection(
-            src, token, hf_token, headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
-            download_files=download_files, space_timeout=space_timeout, verbose=verbose,
-            retries=retries, isolate_jobs=isolate_jobs, transport=transport,
-        )
+        options = dict(headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
+                       download_files=download_files, space_timeout=space_timeout, verbose=verbose,
+                       retries=retries, isolate_jobs=isolate_jobs, transport=transport)
+        self._recipe = _Recipe(src, token, hf_token, auth_pair, options, verbose, validate, api_name)
+        prep = self._recipe.prepare()
         self.space_id = prep.space_id
-        self._recipe = _Recipe(
-            src, token, hf_token, auth_pair,
-            dict(headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
-                 download_files=download_files, space_timeout=space_timeout, verbose=verbose,
-                 retries=retries, isolate_jobs=isolate_jobs, transport=transport),
-            verbose, validate, api_name,
-        )
         self._app = _loop.run_sync(prep.open(auth_pair))
         self._make_api()
         self._auth_username = auth_pair[0] if auth_pair else None
