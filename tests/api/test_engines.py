@@ -55,6 +55,13 @@ def probe(ep, text):
     return arrived_connected, ep(text, steps=1), os.getpid()
 
 
+def unpickled_clients(_task: object = None) -> int:
+    """Runs in a worker: how many clients unpickling made there (one per recipe and process)."""
+    from gradio_nb.client import _client
+
+    return len(_client._unpickled)
+
+
 def call_with_client(client, text):
     return client.predict(text, api_name="/pair")
 
@@ -62,11 +69,17 @@ def call_with_client(client, text):
 def test_process_pool_with_spawn(client, no_leaks):
     context = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(2, mp_context=context) as pool:
+        probes = list(pool.map(probe, [client.api.generate] * 6, "pqrstu"))
+        assert [result for _, result, _ in probes] == [f"{t} x1" for t in "pqrstu"]
+        by_worker: dict[int, list[bool]] = {}
+        for connected, _, pid in probes:  # a worker runs its tasks in the order given
+            by_worker.setdefault(pid, []).append(connected)
+        assert os.getpid() not in by_worker
+        # a worker's first task gets an unconnected client; the next ones get that same client
+        for flags in by_worker.values():
+            assert flags == [False] + [True] * (len(flags) - 1), by_worker
         assert list(pool.map(client.api.generate, ["a", "b", "c"])) == ["a x10", "b x10", "c x10"]
-        probes = list(pool.map(probe, [client.api.generate] * 4, ["p", "q", "r", "s"]))
-        assert [(connected, result) for connected, result, _ in probes] == \
-            [(False, "p x1"), (False, "q x1"), (False, "r x1"), (False, "s x1")]
-        assert os.getpid() not in {pid for _, _, pid in probes}
+        assert set(pool.map(unpickled_clients, range(4))) == {1}
         assert pool.submit(call_with_client, client, "ab").result() == ("ba", 3.0)  # a Client itself
         assert pool.submit(client.api["/a-b"], "z").result() == "a-b:z"
 
@@ -99,6 +112,7 @@ def test_dask_local_cluster_map_and_bag(client, no_leaks):
         assert bag.compute() == ["p x3", "q x3", "r x3", "s x3"]
         workers = dask_client.run(os.getpid)
         assert len(workers) == 2 and os.getpid() not in workers.values()
+        assert set(dask_client.run(unpickled_clients).values()) <= {1}  # one connect per worker
 
 
 def test_async_client_endpoints_in_a_process_pool(api_app, no_leaks):
