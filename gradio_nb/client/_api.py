@@ -108,13 +108,6 @@ class _EndpointFunctionBase:
     def __reduce__(self) -> tuple[Any, ...]:
         return (_endpoint_of, (self._client, self._key, self.__name__))
 
-    def __eq__(self, other: object) -> bool:
-        return (type(other) is type(self) and other._client is self._client  # type: ignore[attr-defined]
-                and other._key == self._key)  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((id(self._client), self._key))
-
     def map(self, inputs: Any, **options: Any) -> Any:
         """``client.map(inputs, api_name=<this endpoint>, **options)``: a batch of calls."""
         return self._client.map(inputs, **self._target(), **options)  # type: ignore[attr-defined]
