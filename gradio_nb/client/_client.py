@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import asyncio
 import os
+import pickle
 import sys
+import threading
 import weakref
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
 
 from . import _hooks, _loop, _spaces
+from ._api import AsyncEndpointFunction, EndpointFunction, EndpointNamespace, PendingNamespace
 from ._app import App
-from ._exceptions import ArgumentError, ConfigError
+from ._exceptions import ArgumentError, ConfigError, ConnectionFailed
 from ._handle_file import default_download_dir
 from ._job import Job
 from ._protocol.endpoints import Endpoint, render_view_api
@@ -120,6 +124,60 @@ class _Connection:
                               isolate_jobs=self.isolate_jobs)
 
 
+@dataclass(frozen=True, repr=False)
+class _Recipe:
+    """How a client was made: what it pickles to, and how an unpickled one connects.
+
+    Only what the user passed is kept (fsspec's convention): a token found in the environment
+    or in the Hub login is looked up again by ``_Connection`` wherever the client is rebuilt.
+    """
+
+    src: str
+    token: str | bool | None
+    hf_token: str | bool | None
+    auth: tuple[str, str] | None
+    options: Mapping[str, Any] = field(default_factory=dict)  # _Connection's keyword options
+    verbose: bool = True
+    validate: bool = True
+    api_name: str | None = None
+
+    def __repr__(self) -> str:  # never the token, the password or the headers
+        return f"<_Recipe {self.display_src()!r}>"
+
+    def display_src(self) -> str:
+        if _needs_hub(self.src):
+            return self.src
+        return normalize_src(split_credentials(self.src)[0])
+
+    def prepare(self) -> _Connection:
+        return _Connection(self.src, self.token, self.hf_token, **self.options)
+
+    async def aprepare(self) -> _Connection:
+        if _needs_hub(self.src):  # huggingface_hub is sync: keep it off every event loop
+            return await asyncio.to_thread(self.prepare)
+        return self.prepare()
+
+
+# Clients rebuilt by unpickling, one per (class, recipe) and process, as fsspec caches its file
+# systems: Dask and joblib unpickle a task's function for every task, and each copy connecting
+# on its own would cost a /config and /info round trip (and a connection pool) per call.
+_unpickled: dict[bytes, _ClientBase] = {}
+_unpickled_lock = threading.Lock()
+os.register_at_fork(after_in_child=_unpickled.clear)  # a child's clients are its own
+
+
+def _unpickle_client(cls: type[_ClientBase], recipe: _Recipe) -> _ClientBase:
+    """The client for this recipe in this process; a new one connects on first use."""
+    key = pickle.dumps((cls.__qualname__, recipe))
+    with _unpickled_lock:
+        client = _unpickled.get(key)
+        if client is None or client.closed:
+            client = cls.__new__(cls)
+            client._init_unconnected(recipe)
+            _unpickled[key] = client
+        return client
+
+
 def _host(url: str) -> str:
     import urllib.parse
 
@@ -146,14 +204,119 @@ def _pick_src(src: str | None, space: str | None) -> str:
 
 
 class _ClientBase:
-    """No-I/O parts shared by ``Client`` and ``AsyncClient``."""
+    """No-I/O parts shared by ``Client`` and ``AsyncClient``.
 
-    _app: App
+    A client made by ``Client(...)``/``AsyncClient.connect(...)`` is connected at once. One
+    rebuilt by pickle (a process pool, joblib, Dask) holds only its ``_Recipe`` and connects on
+    first use: ``_app`` starts one shared connect on the loop thread, whichever threads ask.
+    """
+
+    _live_app: App | None = None
+    _recipe: _Recipe | None = None
+    _connecting: concurrent.futures.Future[App] | None = None
+    _connect_lock: threading.Lock | None = None
+    _closed_unconnected = False
     _auth_username: str | None = None
     _default_api_name: str | None = None
+    _endpoint_function: type = EndpointFunction
+    api: EndpointNamespace
+    """The app's endpoints as functions: ``client.api.generate(text="a cat")``."""
     verbose: bool
     space_id: str | None
     validate: bool
+
+    # -- connection, possibly lazy ----------------------------------------------------------
+
+    @property
+    def _app(self) -> App:
+        app = self._live_app
+        if app is not None:
+            return app
+        _loop.check_may_block()
+        return self._start_connect().result()
+
+    @_app.setter
+    def _app(self, app: App) -> None:
+        self._live_app = app
+
+    def _init_unconnected(self, recipe: _Recipe) -> None:
+        self._recipe = recipe
+        self._connect_lock = threading.Lock()
+        self.verbose = recipe.verbose
+        self.validate = recipe.validate
+        self.space_id = _spaces.parse_space_src(recipe.src)
+        self._auth_username = recipe.auth[0] if recipe.auth else None
+        self._default_api_name = recipe.api_name
+        self.api = PendingNamespace(self, self._endpoint_function)
+
+    def _start_connect(self) -> concurrent.futures.Future[App]:
+        """The one connect of an unpickled client, started by its first user (any thread)."""
+        assert self._connect_lock is not None and self._recipe is not None
+        with self._connect_lock:
+            if self._closed_unconnected:
+                raise ConnectionFailed("This client is closed; create a new one.")
+            future = self._connecting
+            if future is None or (future.done() and future.exception() is not None):
+                # First use, or the last attempt failed (app down?): try again now.
+                future = asyncio.run_coroutine_threadsafe(self._connect_lazily(), _loop.get_loop())
+                self._connecting = future
+            return future
+
+    async def _ensure_connected(self) -> None:
+        """Async callers wait for a lazy connect without blocking their event loop."""
+        if self._live_app is None:
+            await asyncio.wrap_future(self._start_connect())
+
+    async def _connect_lazily(self) -> App:
+        recipe = self._recipe
+        assert recipe is not None
+        prep = await recipe.aprepare()
+        app = await prep.open(recipe.auth)
+        self.space_id = prep.space_id
+        self._live_app = app
+        self._make_api()
+        self._on_connected(app)
+        return app
+
+    def _on_connected(self, app: App) -> None:
+        """Called once a lazy connect has succeeded (on the loop thread)."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickle to how the client was made (src, options, credentials given explicitly)."""
+        recipe = self._recipe
+        if recipe is None:
+            raise TypeError(f"This {type(self).__name__} was built around an existing connection, so it "
+                            "cannot be pickled: make it with Client(src)/AsyncClient.connect(src).")
+        if recipe.options.get("transport") is not None:
+            raise TypeError(f"A {type(self).__name__} made with transport=... cannot be pickled: the "
+                            "transport object lives in this process. Pickle a client made from the "
+                            "app's URL instead.")
+        return (_unpickle_client, (type(self), recipe))
+
+    def _label(self) -> str:
+        """``Client('http://host/')`` for reprs and errors: never connects, never a secret."""
+        if self._live_app is not None:
+            src = self._live_app.transport.src
+        else:
+            src = self._recipe.display_src() if self._recipe is not None else "?"
+        return f"{type(self).__name__}({src!r})"
+
+    def _close_unconnected(self) -> bool:
+        """Close a lazy client that never connected (True), so that later use fails clearly."""
+        if self._live_app is not None or self._connect_lock is None:
+            return False
+        with self._connect_lock:
+            connecting = self._connecting
+            if connecting is not None and not (connecting.done() and connecting.exception()):
+                return False  # a connect is under way: the caller closes what it opens
+            self._closed_unconnected = True
+            return True
+
+    def _make_api(self) -> None:
+        """``client.api``: a plain attribute (IPython's completer reads no properties)."""
+        pending = self.__dict__.get("api")
+        functions = pending._EndpointNamespace__functions if pending is not None else None
+        self.api = EndpointNamespace(self, self._endpoint_function, functions)
 
     @property
     def src(self) -> str:
@@ -214,7 +377,8 @@ class _ClientBase:
 
     @property
     def closed(self) -> bool:
-        return self._app.closed
+        app = self._live_app
+        return app.closed if app is not None else self._closed_unconnected
 
     @property
     def auth_username(self) -> str | None:
@@ -243,6 +407,8 @@ class _ClientBase:
         return None
 
     def __repr__(self) -> str:
+        if self._live_app is None:  # unpickled, not used yet: a repr must not connect
+            return f"<{self._label()}: connects on first use>"
         return render_view_api(self._app.spec.info)
 
     __str__ = __repr__
@@ -381,12 +547,15 @@ class AsyncClient(_ClientBase):
     on gradio_nb's loop thread.
     """
 
+    _endpoint_function = AsyncEndpointFunction
+
     def __init__(self, app: App, *, verbose: bool = True, space_id: str | None = None,
                  validate: bool = True) -> None:
         self._app = app
         self.verbose = verbose
         self.space_id = space_id
         self.validate = validate
+        self._make_api()
 
     @classmethod
     async def connect(
@@ -423,13 +592,12 @@ class AsyncClient(_ClientBase):
                        download_files=download_files, space_timeout=space_timeout,
                        verbose=verbose, retries=retries, isolate_jobs=isolate_jobs,
                        transport=transport)
-        if _needs_hub(src):  # huggingface_hub is sync: keep it off every event loop
-            prep = await asyncio.to_thread(lambda: _Connection(src, token, hf_token, **options))
-        else:
-            prep = _Connection(src, token, hf_token, **options)
+        recipe = _Recipe(src, token, hf_token, auth_pair, options, verbose, validate, api_name)
+        prep = await recipe.aprepare()
         app = await _loop.run_async(prep.open(auth_pair))
         client = cls(app, verbose=verbose, space_id=prep.space_id, validate=validate)
         client._auth_username = auth_pair[0] if auth_pair else None
+        client._recipe = recipe
         try:
             client._default_api_name = client._check_default_api_name(api_name)
         except BaseException:
@@ -451,6 +619,7 @@ class AsyncClient(_ClientBase):
         As in gradio_client, an unknown ``api_name`` or a missing or unknown argument raises
         here; a value the endpoint's schema rules out fails the job (``await job`` raises).
         """
+        await self._ensure_connected()
         if self._needs_full_info(api_name, kwargs):
             await _loop.run_async(self._app.load_all_endpoints())
         return self._start(args, kwargs, api_name, fn_index, headers, result_callbacks)
@@ -475,14 +644,19 @@ class AsyncClient(_ClientBase):
 
     async def load_all_endpoints(self) -> None:
         """Also document undocumented endpoints (keyword arguments, defaults, forms)."""
+        await self._ensure_connected()
         await _loop.run_async(self._app.load_all_endpoints())
 
     async def reset_session(self) -> None:
         """Start a fresh session: State values start over."""
+        await self._ensure_connected()
         await _loop.run_async(self._app.reset_session())
 
     async def close(self) -> None:
         """Close the connection; pending jobs fail with ``ConnectionFailed``."""
+        if self._close_unconnected():
+            return
+        await self._ensure_connected()
         await _loop.run_async(self._app.aclose())
 
     async def __aenter__(self) -> AsyncClient:
@@ -556,13 +730,14 @@ class Client(_ClientBase):
         self.verbose = verbose
         self.validate = validate
         auth_pair = _normalize_auth(auth)
-        prep = _Connection(
-            src, token, hf_token, headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
-            download_files=download_files, space_timeout=space_timeout, verbose=verbose,
-            retries=retries, isolate_jobs=isolate_jobs, transport=transport,
-        )
+        options = dict(headers=headers, ssl_verify=ssl_verify, httpx_kwargs=httpx_kwargs,
+                       download_files=download_files, space_timeout=space_timeout, verbose=verbose,
+                       retries=retries, isolate_jobs=isolate_jobs, transport=transport)
+        self._recipe = _Recipe(src, token, hf_token, auth_pair, options, verbose, validate, api_name)
+        prep = self._recipe.prepare()
         self.space_id = prep.space_id
         self._app = _loop.run_sync(prep.open(auth_pair))
+        self._make_api()
         self._auth_username = auth_pair[0] if auth_pair else None
         self._finalizer = weakref.finalize(self, _close_in_background, self._app)
         self._finalizer.atexit = False  # at exit, _loop.shutdown closes every live app itself
@@ -622,11 +797,18 @@ class Client(_ClientBase):
         """Start a fresh session: State values start over."""
         _loop.run_sync(self._app.reset_session())
 
+    def _on_connected(self, app: App) -> None:
+        self._finalizer = weakref.finalize(self, _close_in_background, app)
+        self._finalizer.atexit = False
+
     def close(self) -> None:
         """Close the connection; pending jobs fail with ``ConnectionFailed``."""
+        if self._close_unconnected():
+            return
+        app = self._app  # a connect still under way finishes first, so that this closes it
         self._finalizer.detach()
-        if not self._app.closed:
-            _loop.run_sync(self._app.aclose())
+        if not app.closed:
+            _loop.run_sync(app.aclose())
 
     def __enter__(self) -> Client:
         return self

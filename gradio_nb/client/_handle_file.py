@@ -7,28 +7,12 @@ import tempfile
 import urllib.parse
 import warnings
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 from ._exceptions import FileInputError
-from ._protocol.files import FILE_DATA_META
+from ._protocol.files import FILE_DATA_META, FileData
 
 __all__ = ["handle_file", "file", "FileData", "default_download_dir", "is_url"]
-
-
-class FileData(TypedDict, total=False):
-    """A file as the Gradio protocol carries it (what ``handle_file`` returns), for type hints.
-
-    gradio_client exports a ``FileData`` of the same purpose (from Gradio 3's ``name``/``data``
-    days); this one has the fields Gradio 4 and later send and accept.
-    """
-
-    path: str
-    url: str | None
-    size: int | None
-    orig_name: str | None
-    mime_type: str | None
-    is_stream: bool
-    meta: dict[str, Any]
 
 
 def default_download_dir() -> str:

@@ -449,3 +449,10 @@ class Job(concurrent.futures.Future):  # type: ignore[type-arg]
         s = self.snapshot()
         state = "cancelled" if s.cancelled else ("done" if s.done else s.code.value.lower())
         return f"<Job {self.endpoint.name} {state}>"
+
+    def __reduce__(self) -> Any:
+        raise TypeError(
+            "A Job cannot be pickled: it is a call in flight on this process's connection. "
+            "Send the client or the endpoint (client.api.<name>) and the arguments instead, "
+            "and call or submit there."
+        )

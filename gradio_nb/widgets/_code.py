@@ -1,4 +1,5 @@
-"""The Python call equivalent to a form submission: ``client.predict(..., api_name="/x")``.
+"""The Python call equivalent to a form submission: ``client.predict(..., api_name="/x")``, and
+the same call through ``client.api`` (``client.api.x(...)``).
 
 Secrets never appear: a parameter that ``is_secret`` gets ``getpass.getpass()`` instead of its
 value, so the code stays runnable without recording the password.
@@ -11,7 +12,7 @@ from typing import Any, Mapping
 
 from ._inputs import is_secret
 
-__all__ = ["SECRET_PLACEHOLDER", "call_code", "literal", "needs_imports"]
+__all__ = ["SECRET_PLACEHOLDER", "api_call_code", "call_code", "literal", "needs_imports"]
 
 SECRET_PLACEHOLDER = 'getpass.getpass("{label}: ")'
 
@@ -38,14 +39,10 @@ def literal(value: Any, indent: int = 4) -> str:
     return repr(value)
 
 
-def call_code(endpoint: Any, arguments: Mapping[str, Any], client_var: str | None = None,
-              method: str = "predict") -> str:
-    """``client.predict(text="hi", api_name="/echo")`` for these arguments (by parameter name)."""
-    var = client_var if client_var and client_var.isidentifier() and not keyword.iskeyword(client_var) \
-        else "client"
+def _argument_texts(endpoint: Any, arguments: Mapping[str, Any]) -> list[str]:
     by_name = {p.name: p for p in endpoint.parameters}
     parts = []
-    for position, (name, value) in enumerate(arguments.items()):
+    for name, value in arguments.items():
         param = by_name.get(name)
         if param is not None and is_secret(param):
             text = SECRET_PLACEHOLDER.format(label=(param.label or name).replace('"', "'"))
@@ -53,12 +50,39 @@ def call_code(endpoint: Any, arguments: Mapping[str, Any], client_var: str | Non
             text = literal(value)
         keyword_ok = param is not None and param.keyword and name.isidentifier() and not keyword.iskeyword(name)
         parts.append(f"{name}={text}" if keyword_ok else text)
-    target = f'api_name="{endpoint.api_name}"' if endpoint.api_name else f"fn_index={endpoint.fn_index}"
-    parts.append(target)
-    one_line = f"{var}.{method}({', '.join(parts)})"
+    return parts
+
+
+def _valid_var(client_var: str | None) -> str:
+    ok = client_var and client_var.isidentifier() and not keyword.iskeyword(client_var)
+    return client_var if ok else "client"  # type: ignore[return-value]
+
+
+def _call(head: str, parts: list[str]) -> str:
+    one_line = f"{head}({', '.join(parts)})"
     if len(one_line) <= 88:
         return one_line
-    return f"{var}.{method}(\n" + "".join(f"    {part},\n" for part in parts) + ")"
+    return f"{head}(\n" + "".join(f"    {part},\n" for part in parts) + ")"
+
+
+def call_code(endpoint: Any, arguments: Mapping[str, Any], client_var: str | None = None,
+              method: str = "predict") -> str:
+    """``client.predict(text="hi", api_name="/echo")`` for these arguments (by parameter name)."""
+    parts = _argument_texts(endpoint, arguments)
+    parts.append(f'api_name="{endpoint.api_name}"' if endpoint.api_name else f"fn_index={endpoint.fn_index}")
+    return _call(f"{_valid_var(client_var)}.{method}", parts)
+
+
+def api_call_code(endpoint: Any, arguments: Mapping[str, Any], client_var: str | None = None,
+                  attribute: str | None = None) -> str:
+    """The same call through ``client.api``: ``client.api.echo(text="hi")``, or
+    ``client.api["/my-fn"](...)`` when the endpoint has no attribute (``attribute=None``)."""
+    if attribute:
+        head = f"{_valid_var(client_var)}.api.{attribute}"
+    else:
+        key = repr(endpoint.api_name) if endpoint.api_name else str(endpoint.fn_index)
+        head = f"{_valid_var(client_var)}.api[{key}]"
+    return _call(head, _argument_texts(endpoint, arguments))
 
 
 def needs_imports(code: str) -> list[str]:

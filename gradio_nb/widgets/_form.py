@@ -14,9 +14,10 @@ from typing import Any
 
 import ipywidgets as W
 
+from ..client._protocol.signatures import python_name
 from . import history
 from ._card import LiveOutput, close_tree
-from ._code import call_code
+from ._code import api_call_code, call_code
 from ._inputs import Field, FieldError, field_for
 
 __all__ = ["EndpointForm", "client_var_name", "client_widget", "tab_form"]
@@ -53,6 +54,7 @@ class EndpointForm(W.VBox):
         self.client = client
         self.endpoint = endpoint
         self.client_var = client_var or client_var_name(client)
+        self._api_attribute = _api_attribute(client, endpoint)
         self.fields: list[Field] = [field_for(p) for p in endpoint.parameters]
         self.run_button = W.Button(description="Run", icon="play", button_style="primary")
         self.run_button.add_class("gnb-run")
@@ -103,7 +105,11 @@ class EndpointForm(W.VBox):
                 arguments[f.parameter.name] = f.to_wire()
             except (FieldError, ValueError):
                 arguments[f.parameter.name] = _UNSET  # not valid yet: shown as ...
-        return call_code(self.endpoint, arguments, self.client_var)
+        code = call_code(self.endpoint, arguments, self.client_var)
+        if getattr(self.client, "api", None) is None:
+            return code
+        spelled = api_call_code(self.endpoint, arguments, self.client_var, self._api_attribute)
+        return f"{code}\n# or, the endpoint as a function:\n{spelled}"
 
     def _refresh_code(self, _change: Any = None) -> None:
         self.code.value = (
@@ -175,3 +181,12 @@ def tab_form(tabs: W.Tab, index: int) -> EndpointForm:
     """The form in tab ``index`` of a ``client_widget`` (built on first access, like a click)."""
     tabs.selected_index = index
     return tabs.children[index].children[0]
+
+
+def _api_attribute(client: Any, endpoint: Any) -> str | None:
+    """The endpoint's ``client.api`` attribute, if it has one (colliding names have none)."""
+    api = getattr(client, "api", None)
+    if api is None or not endpoint.api_name:
+        return None
+    name = python_name(endpoint.api_name)
+    return name if name in dir(api) else None

@@ -74,6 +74,17 @@ def test_quickstart_outputs(executed, demo_app):
     assert calls and all(events == ["start", "cancel"] for events in calls.values()), calls
 
 
+def test_quickstart_endpoints_as_functions(executed):
+    run = executed("quickstart")
+    table = run.text(24)
+    assert "Endpoints of Client(" in table
+    assert "  calculate (a: float = 4, operation: Literal['add', 'subtract', 'multiply', 'divide'] = 'add', " \
+           "b: float = 5) -> float" in table
+    assert "calculate(a: float = 4" in run.text(25) and "Radio 'operation'" in run.text(25)  # help()
+    assert run.text(26).strip() == "42"
+    assert run.text(28).strip() == "['Hello, Ada!', 'Hello, Grace!']"
+
+
 def test_quickstart_keeps_widget_state(executed):
     run = executed("quickstart")
     state = run.widget_state

@@ -5,10 +5,11 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from typing import Any, Callable, Mapping
+from typing import Any, Callable, Mapping, TypedDict
 
 __all__ = [
     "FILE_DATA_META",
+    "FileData",
     "contains_file_schema",
     "is_file_schema",
     "is_file_or_files_schema",
@@ -20,6 +21,25 @@ __all__ = [
 ]
 
 FILE_DATA_META = {"_type": "gradio.FileData"}
+
+
+class FileData(TypedDict, total=False):
+    """A file as the Gradio protocol carries it (what ``handle_file`` returns), for type hints.
+
+    gradio_client exports a ``FileData`` of the same purpose (from Gradio 3's ``name``/``data``
+    days); this one has the fields Gradio 4 and later send and accept.
+    """
+
+    path: str
+    url: str | None
+    size: int | None
+    orig_name: str | None
+    mime_type: str | None
+    is_stream: bool
+    meta: dict[str, Any]
+
+
+FileData.__module__ = "gradio_nb"  # shown as gradio_nb.FileData in signatures and help()
 
 # Windows device names: a file called "CON" or "nul.txt" cannot be created there.
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
