@@ -1,0 +1,62 @@
+"""Discovery on old servers, pure: configs and /info recorded from real Gradio 4.10 and 3.50
+servers (tests/protocols/captures/, the replica apps of tests/apps/)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gradio_nb.client._exceptions import ArgumentError, EndpointNotFoundError
+from gradio_nb.client._protocol.endpoints import build_app_spec, render_view_api
+
+CAPTURES = Path(__file__).parent / "captures"
+
+
+def spec_of(name: str):
+    config = json.loads((CAPTURES / f"{name}-config.json").read_text())
+    info = json.loads((CAPTURES / f"{name}-info.json").read_text())
+    return build_app_spec(config, info)
+
+
+@pytest.mark.parametrize("server", ["4.10", "3.50"])
+def test_parameters_named_after_labels(server):
+    spec = spec_of(f"{server}-calculator")
+    endpoint = spec.resolve("/predict")
+    assert [p.name for p in endpoint.parameters] == ["num1", "operation", "num2"]
+    assert all(p.keyword for p in endpoint.parameters)
+    assert endpoint.bind((), {"num1": 1, "operation": "add", "num2": 2}) == [1, "add", 2]
+    entry = spec.info["named_endpoints"]["/predict"]
+    assert [p["parameter_name"] for p in entry["parameters"]] == ["num1", "operation", "num2"]
+    with pytest.raises(ArgumentError, match="num2"):
+        endpoint.bind((1, "add"), {})
+
+
+def test_defaults_from_the_components_initial_value():
+    endpoint = spec_of("4.10-count_generator").resolve("/count")
+    (param,) = endpoint.parameters
+    assert (param.name, param.has_default, param.default) == ("parameter_2", True, 10)
+    assert endpoint.bind((), {}) == [10]
+    text = render_view_api(spec_of("4.10-count_generator").info)
+    assert "predict(parameter_2, api_name=\"/count\")" in text
+    assert "(not required, defaults to:   10.0)" in text
+
+
+def test_examples_loader_is_internal():
+    """4.10 lists /load_example (the examples table's listener) in /info like an API: left out,
+    so that a call without api_name finds the app's one endpoint."""
+    spec = spec_of("4.10-calculator")
+    assert list(spec.info["named_endpoints"]) == ["/predict"]
+    assert spec.resolve().api_name == "/predict"
+    assert "/load_example" not in render_view_api(spec.info)
+    assert spec.resolve("/load_example").visibility == "undocumented"  # callable on purpose
+
+
+def test_unnamed_blocks_listener_of_3x():
+    """3.x Blocks listeners had no api_name unless given: reachable by fn_index, named params."""
+    spec = spec_of("3.50-word_count")
+    endpoint = spec.resolve(fn_index=0)
+    assert endpoint.api_name is None and endpoint.has_state
+    assert [p.name for p in endpoint.parameters] == ["parameter_2"]
+    with pytest.raises(EndpointNotFoundError):
+        spec.resolve()
