@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from gradio_nb.client._exceptions import ArgumentError, EndpointNotFoundError
+from gradio_nb.client._exceptions import ArgumentError, EndpointNotFoundError, ProtocolError
+from gradio_nb.client._protocol import discovery
 from gradio_nb.client._protocol.endpoints import build_app_spec, render_view_api
 
 CAPTURES = Path(__file__).parent / "captures"
@@ -60,3 +61,36 @@ def test_unnamed_blocks_listener_of_3x():
     assert [p.name for p in endpoint.parameters] == ["parameter_2"]
     with pytest.raises(EndpointNotFoundError):
         spec.resolve()
+
+
+def test_config_from_the_page():
+    config = json.loads((CAPTURES / "3.50-calculator-config.json").read_text())
+    page = f"<html><script>window.gradio_config = {json.dumps(config)};</script></html>"
+    assert discovery.config_from_page(page, "http://h/") == config
+    with pytest.raises(ProtocolError, match="not a Gradio app"):
+        discovery.config_from_page("<html>nginx</html>", "http://h/")
+
+
+def test_gradio_2_is_refused_naming_the_version():
+    old = {"version": "2.9.4", "mode": "interface", "allow_flagging": "manual", "input_components": []}
+    with pytest.raises(ProtocolError, match=r"Gradio 2\.9\.4.*3\.x to 6\.x"):
+        discovery.check_supported(old, "http://h/")
+    discovery.check_supported(json.loads((CAPTURES / "3.50-calculator-config.json").read_text()), "http://h/")
+
+
+@pytest.mark.parametrize("app", ["calculator", "transcriber", "word_count"])
+def test_local_info_matches_what_3_50_serves(app):
+    """Servers before 3.36.2 have no /info: the description computed from the config equals
+    the one 3.50 serves, but for the example inputs and serializer names it adds."""
+    config = json.loads((CAPTURES / f"3.50-{app}-config.json").read_text())
+    served = json.loads((CAPTURES / f"3.50-{app}-info.json").read_text())
+    local = discovery.local_info(config)
+
+    def essentials(info):
+        return {section: {key: [[(p["label"], p["component"], p["python_type"]["type"]) for p in entry[part]]
+                                for part in ("parameters", "returns")]
+                          for key, entry in info[section].items()}
+                for section in ("named_endpoints", "unnamed_endpoints")}
+
+    assert essentials(local) == essentials(served)
+    assert render_view_api(build_app_spec(config, local).info) == render_view_api(build_app_spec(config, served).info)

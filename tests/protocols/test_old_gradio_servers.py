@@ -84,13 +84,15 @@ def test_generator_outputs(app_url):
     assert code_name(job.status()) == "FINISHED"
 
 
-def test_state_and_reset_session(app_url):
+def test_state_and_reset_session(app_url, old_version):
     url = app_url("word_count")
+    # 3.x named no Blocks listener unless told to: the guide's /count is fn_index 0 there.
+    target = {"fn_index": 0} if old_version.startswith("3.") else {"api_name": "/count"}
     client = gradio_nb.Client(url)
-    assert [client.predict(w, api_name="/count") for w in ["a", "b", "a", "a"]] == [0, 0, 1, 2]
-    assert gradio_nb.Client(url).predict("a", api_name="/count") == 0  # another session
+    assert [client.predict(w, **target) for w in ["a", "b", "a", "a"]] == [0, 0, 1, 2]
+    assert gradio_nb.Client(url).predict("a", **target) == 0  # another session
     client.reset_session()
-    assert client.predict("a", api_name="/count") == 0
+    assert client.predict("a", **target) == 0
 
 
 def test_file_upload(app_url, wav_files):
@@ -128,3 +130,16 @@ def test_cancel_queued_job(app_url):
     assert code_name(queued.status()) == "CANCELLED" and queued.outputs() == []
     assert running.result(timeout=30) == "c"  # the other client's job is not affected
     assert running.outputs() == ["a", "b", "c"]
+
+
+def test_gradio3_without_a_queue(gradio_server, wav_files):
+    """A 3.x app that never called .queue(): every call is one POST run/predict."""
+    url = gradio_server("calculator", "3.50", env={"GRADIO_TEST_NO_QUEUE": "1"}).url
+    assert httpx.get(url + "config", timeout=10, trust_env=False).json()["enable_queue"] is False
+    client = gradio_nb.Client(url)
+    job = client.submit(num1=4, operation="multiply", num2=2.5, api_name="/predict")
+    assert job.result(timeout=30) == 10 and code_name(job.status()) == "FINISHED"
+    with pytest.raises(gradio_nb.AppError, match="Cannot divide by zero!"):
+        client.predict(3, "divide", 0, api_name="/predict")
+    audio = gradio_nb.Client(gradio_server("transcriber", "3.50", env={"GRADIO_TEST_NO_QUEUE": "1"}).url)
+    assert audio.predict(gradio_nb.handle_file(str(wav_files["audio_sample.wav"]))) == WHISPER_1S

@@ -112,6 +112,7 @@ class Endpoint:
     description: str = ""
     has_state: bool = False  # reads or writes gr.State: must run in the client's own session
     file_outputs: bool = False
+    queued: bool = True  # False: a 3.x listener with queue=False, called with run/predict
 
     @property
     def name(self) -> str:
@@ -218,6 +219,14 @@ class AppSpec:
     endpoints: Mapping[int, Endpoint]
     info: Mapping[str, Any]  # gradio_client's view_api(return_format="dict")
     components: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    queue: bool = True  # the 3.x config's enable_queue (4.x always queues)
+    cancels: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # fn_index -> cancelled
+
+    def canceller_of(self, fn_index: int) -> int | None:
+        """The app's listener that cancels ``fn_index`` (a Stop button), cancelling the fewest
+        others: how a job is cancelled on servers before the cancel route (4.29)."""
+        found = [(len(targets), dep) for dep, targets in self.cancels.items() if fn_index in targets]
+        return min(found)[1] if found else None
 
     def documented(self) -> list[Endpoint]:
         """Endpoints listed by /info (public ones), in config order."""
@@ -504,6 +513,7 @@ def build_app_spec(
             description=str((info_entry or {}).get("description") or ""),
             has_state=touches_state,
             file_outputs=any(contains_file_schema(c.get("api_info") or {}) for c in outputs),
+            queued=dep.get("queue") is not False,
         )
     max_file_size = config.get("max_file_size")
     return AppSpec(
@@ -518,6 +528,11 @@ def build_app_spec(
         endpoints=MappingProxyType(endpoints),
         info=info,
         components=MappingProxyType(components),
+        queue=config.get("enable_queue", True) is not False,
+        cancels=MappingProxyType({
+            int(dep.get("id", position)): tuple(int(i) for i in dep["cancels"])
+            for position, dep in enumerate(config["dependencies"]) if dep.get("cancels")
+        }),
     )
 
 
