@@ -71,7 +71,8 @@ def server_version(request) -> str:
 @pytest.fixture(scope="module", params=OLD_VERSIONS, ids=lambda v: f"gradio{v}")
 def old_version(request) -> str:
     """Parametrises a test over the old Gradio lines, one per wire protocol: 4.21 (sse_v2.1),
-    4.19 (sse_v2), 4.10 (sse_v1), 4.5 (sse) and 3.50 (ws). Module-scoped like server_version."""
+    4.19 (sse_v2), 4.10 (sse_v1), 4.5 (sse), 3.50 (ws) and 3.20 (ws, no /info). Module-scoped
+    like server_version."""
     require_version(request.param)
     return request.param
 

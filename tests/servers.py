@@ -34,12 +34,12 @@ LEGACY_VENVS = Path(os.environ.get("GRADIO_NB_LEGACY_VENVS", ROOT / ".venvs"))
 VENV_NAMES = {
     "5": "gradio5", "4": "gradio4",
     # Old lines, one per wire protocol (tests/protocols/): 4.21 sse_v2.1, 4.19 sse_v2,
-    # 4.10 sse_v1, 4.5 sse (v0), 3.50 ws (the 3.x websocket queue).
+    # 4.10 sse_v1, 4.5 sse (v0), 3.50 ws (the 3.x websocket queue), 3.20 ws before /info.
     "4.21": "gradio4_21", "4.19": "gradio4_19", "4.10": "gradio4_10", "4.5": "gradio4_5",
-    "3.50": "gradio3_50",
+    "3.50": "gradio3_50", "3.20": "gradio3_20",
 }
 VERSIONS = ("6", "5", "4")
-OLD_VERSIONS = ("4.21", "4.19", "4.10", "4.5", "3.50")
+OLD_VERSIONS = ("4.21", "4.19", "4.10", "4.5", "3.50", "3.20")
 
 # Apps that do not serve at the root of their port.
 APP_PATHS = {"protocol/mounted_app": "myapp/"}

@@ -93,6 +93,8 @@ class App:
         # Per-event protocols (ws, sse): the task that holds each job's connection; cancelling
         # it closes the connection, which is how those servers hear of a cancel.
         self._event_tasks: dict[Job, asyncio.Task[Any]] = {}
+        # 3.x: each job's last raw outputs, which an update without a value keeps.
+        self._last_values: weakref.WeakKeyDictionary[Job, list[Any]] = weakref.WeakKeyDictionary()
         self._all_info_loaded = False
         self._closing: asyncio.Future[None] | None = None
         self.closed = False
@@ -174,8 +176,11 @@ class App:
         else:
             response = await transport.request("GET", routes.info(), what="Loading the app's API info",
                                                expected=(200, 404))
-            # Before 3.36.2 there is no /info: described from the config, here.
-            raw_info = response.json() if response.status_code == 200 else discovery.local_info(config)
+            # Old 3.x (3.20) has no /info: described from the config, here.
+            if response.status_code == 200:
+                raw_info = response.json()
+            else:
+                config, raw_info = discovery.describe_locally(config)
         return config, raw_info, routes
 
     async def load_all_endpoints(self) -> None:
@@ -393,6 +398,10 @@ class App:
     def _emit(self, job: Job, event: OutputEvent) -> None:
         values = job.endpoint.keep_outputs(event.data)
         if self.files.gradio3:
+            if not event.final and files3.changes_nothing(values):
+                return
+            values = files3.resolve_updates(values, self._last_values.get(job))
+            self._last_values[job] = values
             inline = [r.component_type in files3.INLINE_TYPES for r in job.endpoint.returns]
             values = files3.mark_data_urls(values, inline)
         pending = job._delivery is not None and not job._delivery.done()

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from ._protocol.routes import Routes
     from ._transport import Transport
 
-__all__ = ["EventChannel", "SSEv0Channel", "run_event"]
+__all__ = ["ChannelBase", "EventChannel", "SSEv0Channel", "run_event"]
 
 
 class EventChannel(Protocol):
@@ -57,9 +57,9 @@ async def run_event(channel: EventChannel, job: Job, deliver: Callable[[Job, Mes
         )
 
 
-class SSEv0Channel:
-    """``sse`` (Gradio 4.0-4.7): ``GET queue/join?fn_index=&session_hash=`` streams the event's
-    messages; its inputs go in ``POST queue/data`` when the server sends ``send_data``."""
+class ChannelBase:
+    """What both channels hold: the app's transport and routes, the event's payload (as for
+    ``queue/join``) and headers, and the connection, closed on exit."""
 
     def __init__(self, transport: Transport, routes: Routes, payload: Mapping[str, Any],
                  headers: Mapping[str, str]) -> None:
@@ -68,7 +68,16 @@ class SSEv0Channel:
         self._payload = payload
         self._headers = dict(headers)
         self._stack = AsyncExitStack()
-        self._response: httpx.Response | None = None
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+
+
+class SSEv0Channel(ChannelBase):
+    """``sse`` (Gradio 4.0-4.7): ``GET queue/join?fn_index=&session_hash=`` streams the event's
+    messages; its inputs go in ``POST queue/data`` when the server sends ``send_data``."""
+
+    _response: httpx.Response | None = None
 
     async def __aenter__(self) -> SSEv0Channel:
         url = self._routes.join_per_event(self._payload["fn_index"], self._payload["session_hash"])
@@ -77,9 +86,6 @@ class SSEv0Channel:
             headers={**self._headers, "accept": "text/event-stream"}, event_stream=True,
         ))
         return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self._stack.aclose()
 
     async def messages(self) -> AsyncIterator[Message]:
         assert self._response is not None

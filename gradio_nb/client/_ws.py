@@ -10,21 +10,18 @@ to answer) find a dead connection instead.
 from __future__ import annotations
 
 import json
-from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping
 
 import httpx
 from httpx_ws import HTTPXWSException, WebSocketDisconnect, aconnect_ws
 
 from ._exceptions import ProtocolError
+from ._per_event import ChannelBase
 from ._protocol.messages import Message, parse_message
 from ._transport import EVENT_STREAM
 
 if TYPE_CHECKING:
     from httpx_ws import AsyncWebSocketSession
-
-    from ._protocol.routes import Routes
-    from ._transport import Transport
 
 __all__ = ["WebSocketChannel"]
 
@@ -33,18 +30,11 @@ _MAX_MESSAGE_BYTES = 256 * 1024 * 1024
 _WHAT = "Reading the job's websocket"
 
 
-class WebSocketChannel:
+class WebSocketChannel(ChannelBase):
     """One event on a 3.x queue: ``send_hash`` is answered with the session and endpoint,
     ``send_data`` with the inputs (``{"data", "event_data", "fn_index", "session_hash"}``)."""
 
-    def __init__(self, transport: Transport, routes: Routes, payload: Mapping[str, Any],
-                 headers: Mapping[str, str]) -> None:
-        self._transport = transport
-        self._routes = routes
-        self._payload = payload
-        self._headers = dict(headers)
-        self._stack = AsyncExitStack()
-        self._ws: AsyncWebSocketSession | None = None
+    _ws: AsyncWebSocketSession | None = None
 
     async def __aenter__(self) -> WebSocketChannel:
         try:
@@ -60,9 +50,6 @@ class WebSocketChannel:
             # 404 when the app has no queue after all.
             raise ProtocolError(f"The app refused the queue's websocket ({self._routes.join}): {exc}") from exc
         return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        await self._stack.aclose()
 
     async def messages(self) -> AsyncIterator[Message]:
         assert self._ws is not None

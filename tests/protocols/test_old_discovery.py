@@ -80,7 +80,7 @@ def test_gradio_2_is_refused_naming_the_version():
 
 @pytest.mark.parametrize("app", ["calculator", "transcriber", "word_count"])
 def test_local_info_matches_what_3_50_serves(app):
-    """Servers before 3.36.2 have no /info: the description computed from the config equals
+    """Old 3.x servers (3.20) have no /info: the description computed from the config equals
     the one 3.50 serves, but for the example inputs and serializer names it adds."""
     config = json.loads((CAPTURES / f"3.50-{app}-config.json").read_text())
     served = json.loads((CAPTURES / f"3.50-{app}-info.json").read_text())
@@ -94,3 +94,15 @@ def test_local_info_matches_what_3_50_serves(app):
 
     assert essentials(local) == essentials(served)
     assert render_view_api(build_app_spec(config, local).info) == render_view_api(build_app_spec(config, served).info)
+
+
+def test_described_locally_without_info():
+    """3.20 has no /info: the API comes from the config; the Interface's Submit/Stop button
+    updates that its listener also returns are no outputs for a caller."""
+    config, info = discovery.describe_locally(json.loads((CAPTURES / "3.20-slow_yield-config.json").read_text()))
+    spec = build_app_spec(config, info)
+    endpoint = spec.resolve()
+    assert endpoint.api_name == "/predict" and [p.name for p in endpoint.parameters] == ["text"]
+    assert [r.component for r in endpoint.returns] == ["Textbox"]
+    assert endpoint.keep_outputs(["c", {"__type__": "update"}, {"__type__": "update"}]) == ["c"]
+    assert 'predict(text, api_name="/predict") -> output' in render_view_api(spec.info)

@@ -1,7 +1,7 @@
 """The guide's core examples against the old Gradio lines, one per wire protocol.
 
-4.21 speaks sse_v2.1, 4.19 sse_v2, 4.10 sse_v1, 4.5 sse (one stream per event) and 3.50 the
-3.x websocket queue (ws). Their servers run from the venvs scripts/setup.sh builds in .venvs/;
+4.21 speaks sse_v2.1, 4.19 sse_v2, 4.10 sse_v1, 4.5 sse (one stream per event), 3.50 the
+3.x websocket queue (ws), and 3.20 the same without /info (its API is described locally). Their servers run from the venvs scripts/setup.sh builds in .venvs/;
 without them these tests skip locally and fail under CI=true.
 """
 from __future__ import annotations
@@ -10,11 +10,11 @@ import httpx
 import pytest
 
 import gradio_nb
-from replicas import REPLICAS, WHISPER_1S, code_name, image_pixels, wait_for
+from replicas import REPLICAS, WHISPER_1S, check_count_generator, check_gr_error, code_name, image_pixels, wait_for
 
 pytestmark = pytest.mark.legacy
 
-PROTOCOLS = {"4.21": "sse_v2.1", "4.19": "sse_v2", "4.10": "sse_v1", "4.5": "sse", "3.50": None}
+PROTOCOLS = {"4.21": "sse_v2.1", "4.19": "sse_v2", "4.10": "sse_v1", "4.5": "sse", "3.50": None, "3.20": None}
 
 
 @pytest.fixture(scope="module")
@@ -69,19 +69,11 @@ def test_defaults(app_url):
 
 
 def test_gr_error_is_app_error(app_url):
-    client = gradio_nb.Client(app_url("calculator"))
-    with pytest.raises(gradio_nb.AppError, match="Cannot divide by zero!"):
-        client.predict(3, "divide", 0, api_name="/predict")
-    assert client.predict(3, "divide", 1, api_name="/predict") == 3  # the client still works
+    check_gr_error(gradio_nb.Client(app_url("calculator")), gradio_nb.AppError)
 
 
 def test_generator_outputs(app_url):
-    client = gradio_nb.Client(app_url("count_generator"))
-    job = client.submit(3, api_name="/count")
-    assert list(job) == ["0", "1", "2"]
-    assert job.outputs() == ["0", "1", "2"]
-    assert job.result() == "2"
-    assert code_name(job.status()) == "FINISHED"
+    check_count_generator(gradio_nb.Client(app_url("count_generator")))
 
 
 def test_state_and_reset_session(app_url, old_version):
@@ -143,3 +135,15 @@ def test_gradio3_without_a_queue(gradio_server, wav_files):
         client.predict(3, "divide", 0, api_name="/predict")
     audio = gradio_nb.Client(gradio_server("transcriber", "3.50", env={"GRADIO_TEST_NO_QUEUE": "1"}).url)
     assert audio.predict(gradio_nb.handle_file(str(wav_files["audio_sample.wav"]))) == WHISPER_1S
+
+
+def test_progress_updates(gradio_server, old_version):
+    """gr.Progress reaches the job as PROGRESS snapshots with the app's units."""
+    client = gradio_nb.Client(gradio_server("progress_app", old_version).url)
+    seen = []
+    job = client.submit(5, api_name="/work")
+    job.add_listener(lambda snap: seen.append(snap.progress) if snap.progress else None)
+    assert job.result(timeout=60) == "worked 5 steps"
+    units = [unit for progress in seen for unit in progress]
+    assert units and all(unit.desc == "stepping" for unit in units)
+    assert {unit.length for unit in units} == {5}

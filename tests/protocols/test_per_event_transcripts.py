@@ -79,3 +79,12 @@ def test_only_image_outputs_are_decoded():
     marked = files3.mark_data_urls([url, url, 3], [True, False, False])
     assert marked[0] == {"name": None, "data": url, "is_file": False}
     assert marked[1:] == [url, 3]  # a Textbox that returns such text keeps it
+
+
+def test_updates_stand_for_values():
+    update = {"__type__": "update"}
+    assert files3.resolve_updates([{"__type__": "update", "value": 3}, "x"], None) == [3, "x"]
+    assert files3.resolve_updates([update, update], ["c", None]) == ["c", None]  # 3.20 generator end
+    assert files3.resolve_updates([update], None) == [None]
+    assert files3.changes_nothing([update, update]) and not files3.changes_nothing([update, "x"])
+    assert not files3.changes_nothing([{"__type__": "update", "value": 1}])

@@ -1,6 +1,6 @@
 """Discovery on old servers, without I/O (PROTOCOL.md §16): a config scraped from the page, the
 Gradio 2.x refusal, and the API description computed locally for servers without ``/info``
-(before 3.36.2), never asked of a hosted helper Space: these machines, and many users', are
+(3.20 has none, 3.30 serves it), never asked of a hosted helper Space: these machines, and many users', are
 offline, and an app's API should not be described by a third party.
 """
 
@@ -12,7 +12,7 @@ from typing import Any, Mapping
 
 from .._exceptions import ProtocolError
 
-__all__ = ["config_from_page", "check_supported", "local_info"]
+__all__ = ["config_from_page", "check_supported", "describe_locally", "local_info"]
 
 _PAGE_CONFIG = re.compile(r"window\.gradio_config\s*=\s*(.*?);\s*</script>", re.DOTALL)
 _SKIP = frozenset({"state", "row", "column", "tabs", "tab", "tabitem", "box", "form", "accordion",
@@ -73,16 +73,29 @@ def _entry(component: Mapping[str, Any], default_label: str) -> dict[str, Any]:
     }
 
 
+def describe_locally(config: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """For a server without ``/info``: (config, info). The config's buttons are marked
+    ``skip_api``, as 4.x marks them: on these servers the Interface's own listener also
+    returns the Submit/Stop buttons' visibility updates, which are no values for a caller."""
+    config = dict(config)
+    config["components"] = [
+        {**c, "skip_api": True} if c.get("type") == "button" and "skip_api" not in c else c
+        for c in config.get("components") or []
+    ]
+    return config, local_info(config)
+
+
 def local_info(config: Mapping[str, Any]) -> dict[str, Any]:
-    """The ``/info`` a server before 3.36.2 would have given, from its config: every backend
+    """The ``/info`` a server without one would have given, from its config: every backend
     listener (named by ``api_name``, else by position), labels as those servers labelled."""
-    components = {c["id"]: c for c in config.get("components") or [] if "id" in c}
+    components = {c["id"]: c for c in config.get("components") or []
+                  if "id" in c and not c.get("skip_api")}
     info: dict[str, Any] = {"named_endpoints": {}, "unnamed_endpoints": {}}
     for position, dep in enumerate(config.get("dependencies") or []):
         if dep.get("backend_fn") is False or dep.get("api_name") is False:
             continue
-        inputs = [components.get(i, {"id": i}) for i in dep.get("inputs") or []]
-        outputs = [components.get(i, {"id": i}) for i in dep.get("outputs") or []]
+        inputs = [components[i] for i in dep.get("inputs") or [] if i in components]
+        outputs = [components[i] for i in dep.get("outputs") or [] if i in components]
         entry = {
             "parameters": [_entry(c, f"parameter_{c.get('id')}") for c in inputs
                            if c.get("type") not in _SKIP],

@@ -517,7 +517,7 @@ def build_app_spec(
         )
     max_file_size = config.get("max_file_size")
     return AppSpec(
-        version=str(config.get("version") or "0"),
+        version=str(config.get("version") or "0").strip(),  # 3.35 sent "3.35.2\n"
         protocol=protocol,
         api_prefix=str(config.get("api_prefix") or ""),
         max_file_size=max_file_size if isinstance(max_file_size, int) else None,

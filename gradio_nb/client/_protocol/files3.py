@@ -1,4 +1,5 @@
-"""Gradio 3.x file values, without I/O (the ``ws`` protocol and 3.x apps without a queue).
+"""Gradio 3.x values, without I/O (the ``ws`` protocol and 3.x apps without a queue): files,
+and the update dicts that stand for values.
 
 3.x had no FileData with ``path``/``meta``. Its values are (PROTOCOL.md §16):
 
@@ -22,6 +23,8 @@ __all__ = [
     "data_url",
     "decode_data_url",
     "mark_data_urls",
+    "resolve_updates",
+    "changes_nothing",
 ]
 
 # Components whose 3.x values are bare data: URLs, in and out.
@@ -69,3 +72,27 @@ def mark_data_urls(values: Sequence[Any], inline: Sequence[bool]) -> list[Any]:
             value = {"name": None, "data": value, "is_file": False}
         out.append(value)
     return out + list(values[len(out):])
+
+
+def resolve_updates(values: Sequence[Any], previous: Sequence[Any] | None) -> list[Any]:
+    """3.x sends ``{"__type__": "update", ...}`` where an output changes only its looks: its
+    ``value`` if it has one, else the output keeps its previous value (the end of a 3.20
+    generator sends such updates instead of repeating the last yield)."""
+    out = []
+    for i, value in enumerate(values):
+        if isinstance(value, dict) and value.get("__type__") == "update":
+            if "value" in value:
+                value = value["value"]
+            elif previous is not None and i < len(previous):
+                value = previous[i]
+            else:
+                value = None
+        out.append(value)
+    return out
+
+
+def changes_nothing(values: Sequence[Any]) -> bool:
+    """Only updates without a value: no new output (3.20 yields one when a generator ends)."""
+    return bool(values) and all(
+        isinstance(v, dict) and v.get("__type__") == "update" and "value" not in v for v in values
+    )
