@@ -147,3 +147,24 @@ def test_progress_updates(gradio_server, old_version):
     units = [unit for progress in seen for unit in progress]
     assert units and all(unit.desc == "stepping" for unit in units)
     assert {unit.length for unit in units} == {5}
+
+
+@pytest.mark.parametrize("version", ["3.50", "4.5"])
+def test_header_policy_on_per_event_connections(gradio_server, version):
+    """The websocket (3.50) and the event's own stream (4.5) go through the client's httpx
+    client: user headers reach the app, the HF token does not leave the Hub's hosts."""
+    url = gradio_server("headers_app", version).url
+    client = gradio_nb.Client(url, headers={"x-probe": "yes"}, hf_token="hf_not_a_real_token")
+    assert client.predict("hi", api_name="/probe") == "hi: yes, no token"
+
+
+@pytest.mark.parametrize("version", ["4.10", "3.50"])
+def test_cancel_through_the_apps_stop_listener(gradio_server, version):
+    """Before the cancel route (4.29) a running plain call can only be stopped the way the
+    app's own Stop button does it: the client triggers that listener. Then the app's one
+    worker is free again, long before the cancelled call (30 s) would have ended."""
+    client = gradio_nb.Client(gradio_server("stop_button", version).url)
+    job = client.submit("first", api_name="/slow")
+    wait_for(lambda: code_name(job.status()) == "PROCESSING", timeout=30, what="the slow call to start")
+    assert job.cancel() is True and code_name(job.status()) == "CANCELLED"
+    assert client.submit("second", api_name="/slow").result(timeout=20) == "second"
