@@ -21,7 +21,7 @@ PROTOCOLS = {"4.21": "sse_v2.1", "4.19": "sse_v2", "4.10": "sse_v1", "4.5": "sse
 def app_url(gradio_server, old_version):
     """app_url(name) -> URL of replica `name` on the parametrised old server; the first call for
     a version starts all replicas of that version at once."""
-    gradio_server.prestart([(name, old_version) for name in REPLICAS])
+    gradio_server.prestart([(name, old_version) for name in (*REPLICAS, "progress_app")])
 
     def url(name: str) -> str:
         return gradio_server(name, old_version).url
@@ -137,9 +137,9 @@ def test_gradio3_without_a_queue(gradio_server, wav_files):
     assert audio.predict(gradio_nb.handle_file(str(wav_files["audio_sample.wav"]))) == WHISPER_1S
 
 
-def test_progress_updates(gradio_server, old_version):
+def test_progress_updates(app_url):
     """gr.Progress reaches the job as PROGRESS snapshots with the app's units."""
-    client = gradio_nb.Client(gradio_server("progress_app", old_version).url)
+    client = gradio_nb.Client(app_url("progress_app"))
     seen = []
     job = client.submit(5, api_name="/work")
     job.add_listener(lambda snap: seen.append(snap.progress) if snap.progress else None)

@@ -88,3 +88,56 @@ def test_updates_stand_for_values():
     assert files3.resolve_updates([update], None) == [None]
     assert files3.changes_nothing([update, update]) and not files3.changes_nothing([update, "x"])
     assert not files3.changes_nothing([{"__type__": "update", "value": 1}])
+
+
+class ScriptedChannel:
+    """Replays a recorded transcript as the server's side of one event's connection."""
+
+    def __init__(self, name: str, cut_after: int | None = None):
+        lines = (CAPTURES / f"{name}.jsonl").read_text().splitlines()
+        self.messages_ = [parse_message(json.loads(line)) for line in lines][:cut_after]
+        self.sent: list[tuple[str, object]] = []
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *exc):
+        self.sent.append(("closed", None))
+
+    async def messages(self):
+        for message in self.messages_:
+            yield message
+
+    async def send_hash(self):
+        self.sent.append(("hash", None))
+
+    async def send_data(self, event_id):
+        self.sent.append(("data", event_id))
+
+
+def run_channel(channel):
+    import asyncio
+    from types import SimpleNamespace
+
+    from gradio_nb.client._per_event import run_event
+
+    job = SimpleNamespace(event_id=None, _state=JobState(diffs=False))
+    asyncio.run(run_event(channel, job, lambda job, message: job._state.receive(message, 0.0)))
+    return job
+
+
+def test_run_event_answers_what_the_server_asks():
+    ws = ScriptedChannel("ws-3.50-count-generator")
+    job = run_channel(ws)
+    assert ws.sent == [("hash", None), ("data", None), ("closed", None)] and job._state.success
+    sse = ScriptedChannel("sse-4.5-count-generator")
+    job = run_channel(sse)
+    (kind, event_id), closed = sse.sent
+    assert kind == "data" and event_id and job.event_id == event_id and closed == ("closed", None)
+
+
+def test_a_connection_closed_mid_job_fails_it():
+    from gradio_nb.client._exceptions import ServerStoppedError
+
+    with pytest.raises(ServerStoppedError, match="closed the job's connection"):
+        run_channel(ScriptedChannel("ws-3.50-count-generator", cut_after=5))
