@@ -174,8 +174,9 @@ class App:
         if routes.api == guess.api and not isinstance(first, BaseException) and first.status_code == 200:
             raw_info = first.json()
         else:
-            response = await transport.request("GET", routes.info(), what="Loading the app's API info",
-                                               expected=(200, 404))
+            gradio3 = "protocol" not in config
+            response = await transport.request("GET", routes.info(serialized=gradio3),
+                                               what="Loading the app's API info", expected=(200, 404))
             # Old 3.x (3.20) has no /info: described from the config, here.
             if response.status_code == 200:
                 raw_info = response.json()
@@ -188,9 +189,11 @@ class App:
         if self._all_info_loaded:
             return
         response = await self.transport.request(
-            "GET", self.routes.info(all_endpoints=True), what="Loading the app's full API info"
+            "GET", self.routes.info(all_endpoints=True), what="Loading the app's full API info",
+            expected=(200, 404),
         )
-        self.spec = build_app_spec(self.config, dict(self.spec.info), response.json())
+        if response.status_code == 200:  # 404: no /info (3.20), all is described already
+            self.spec = build_app_spec(self.config, dict(self.spec.info), response.json())
         self._all_info_loaded = True
 
     # -- sessions ----------------------------------------------------------------------------------

@@ -84,6 +84,8 @@ def test_per_event_routes() -> None:
     assert routes.join_per_event(3, "ab c") == "http://h/app/queue/join?fn_index=3&session_hash=ab+c"
     assert routes.send_data == "http://h/app/queue/data"
     assert routes.predict == "http://h/app/run/predict"
+    assert routes.info(serialized=True) == "http://h/app/info"  # 3.x: files as file paths
+    assert routes.info() == "http://h/app/info?serialize=False"
 
 
 def test_file_detection_by_protocol() -> None:

@@ -53,6 +53,14 @@ def test_examples_loader_is_internal():
     assert spec.resolve("/load_example").visibility == "undocumented"  # callable on purpose
 
 
+def test_generator_interface_cleanup_is_internal():
+    """4.10's generator Interface lists /cleanup (it toggles the Submit/Stop buttons): left out."""
+    spec = spec_of("4.10-slow_yield")
+    assert list(spec.info["named_endpoints"]) == ["/predict"]
+    assert spec.resolve().api_name == "/predict"
+    assert spec.canceller_of(spec.resolve().fn_index) is not None  # its Stop button
+
+
 def test_unnamed_blocks_listener_of_3x():
     """3.x Blocks listeners had no api_name unless given: reachable by fn_index, named params."""
     spec = spec_of("3.50-word_count")
@@ -106,3 +114,11 @@ def test_described_locally_without_info():
     assert [r.component for r in endpoint.returns] == ["Textbox"]
     assert endpoint.keep_outputs(["c", {"__type__": "update"}, {"__type__": "update"}]) == ["c"]
     assert 'predict(text, api_name="/predict") -> output' in render_view_api(spec.info)
+
+
+def test_3x_file_parameters_are_files():
+    """3.x describes a file input as a path or a name/data dict: forms then offer a file."""
+    (audio,) = spec_of("3.50-transcriber").resolve("/predict").parameters
+    assert audio.is_file and audio.name == "audio"
+    (num1, _, _) = spec_of("3.50-calculator").resolve("/predict").parameters
+    assert not num1.is_file

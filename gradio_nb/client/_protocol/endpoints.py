@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from .._exceptions import ArgumentError, EndpointNotFoundError, ProtocolError
 from .files import contains_file_schema, is_file_data_with_meta
+from .files3 import is_file_schema_3x
 
 __all__ = [
     "AppSpec",
@@ -74,7 +75,7 @@ class Parameter:
 
     @property
     def is_file(self) -> bool:
-        return contains_file_schema(self.schema)
+        return contains_file_schema(self.schema) or is_file_schema_3x(self.schema)
 
     @property
     def info(self) -> str | None:
@@ -316,13 +317,18 @@ def _visibility(dep: Mapping[str, Any]) -> str:
     return "public"
 
 
-def _internal(dep: Mapping[str, Any], inputs: list[Mapping[str, Any]]) -> bool:
+def _internal(dep: Mapping[str, Any], inputs: list[Mapping[str, Any]],
+              outputs: list[Mapping[str, Any]]) -> bool:
     """A listener Gradio adds itself that servers before ``show_api`` on dependencies (4.19)
-    still list in /info: the examples table's ``/load_example`` (its one input is the Dataset).
-    The app's UI never calls it as an API, and it made calls without ``api_name`` ambiguous."""
+    still list in /info: the examples table's ``/load_example`` (its one input is the Dataset)
+    and a generator Interface's ``/cleanup`` (no inputs; it only shows and hides the Submit and
+    Stop buttons). The app's UI never calls them as APIs, and they made calls without
+    ``api_name`` ambiguous."""
     if "show_api" in dep or "api_visibility" in dep:
         return False  # the server says itself what is internal
-    return bool(inputs) and all(c.get("type") == "dataset" for c in inputs)
+    if inputs:
+        return all(c.get("type") == "dataset" for c in inputs)
+    return bool(outputs) and all(c.get("type") == "button" for c in outputs)
 
 
 def _python_type(entry: Mapping[str, Any]) -> tuple[str, str]:
@@ -481,7 +487,7 @@ def build_app_spec(
         outputs = [components.get(i, {"id": i}) for i in dep.get("outputs") or []]
         api_inputs = [c for c in inputs if not _skipped(c)]
         api_outputs = [c for c in outputs if not _skipped(c)]
-        internal = _internal(dep, inputs)
+        internal = _internal(dep, inputs, outputs)
         if internal and api_name:
             named.pop(api_name, None)
             info["named_endpoints"].pop(api_name, None)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import binascii
 import mimetypes
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 __all__ = [
     "INLINE_TYPES",
@@ -25,6 +25,7 @@ __all__ = [
     "mark_data_urls",
     "resolve_updates",
     "changes_nothing",
+    "is_file_schema_3x",
 ]
 
 # Components whose 3.x values are bare data: URLs, in and out.
@@ -96,3 +97,15 @@ def changes_nothing(values: Sequence[Any]) -> bool:
     return bool(values) and all(
         isinstance(v, dict) and v.get("__type__") == "update" and "value" not in v for v in values
     )
+
+
+def is_file_schema_3x(schema: Any) -> bool:
+    """A 3.x file component's schema: an object with ``name`` and ``data`` (base64) or
+    ``is_file``, alone or as one branch of ``oneOf`` (a file path or such a dict)."""
+    if not isinstance(schema, Mapping):
+        return False
+    props = schema.get("properties")
+    if isinstance(props, Mapping) and "name" in props and ("is_file" in props or "data" in props):
+        return True
+    branches = schema.get("oneOf") or schema.get("anyOf") or ()
+    return isinstance(branches, list) and any(is_file_schema_3x(b) for b in branches)

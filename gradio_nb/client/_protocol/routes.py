@@ -119,8 +119,12 @@ class Routes:
     def login(self) -> str:
         return self.src + "login"
 
-    def info(self, all_endpoints: bool = False) -> str:
-        return self.api + ("info?all_endpoints=True" if all_endpoints else "info?serialize=False")
+    def info(self, all_endpoints: bool = False, *, serialized: bool = False) -> str:
+        """``serialized``: Gradio 3.x's default view, files as file paths (as its clients showed
+        them); ``serialize=False`` would describe its base64 ``name``/``data`` dicts instead."""
+        if all_endpoints:
+            return self.api + "info?all_endpoints=True"
+        return self.api + ("info" if serialized else "info?serialize=False")
 
     @property
     def join(self) -> str:
