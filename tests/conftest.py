@@ -12,7 +12,7 @@ if str(Path(__file__).parent) not in sys.path:
     sys.path.insert(0, str(Path(__file__).parent))
 
 from replicas import write_wav  # noqa: E402
-from servers import VERSIONS, GradioServer, ServerPool, VenvMissing, python_for  # noqa: E402
+from servers import OLD_VERSIONS, VERSIONS, GradioServer, ServerPool, VenvMissing, python_for  # noqa: E402
 
 # The apps are servers, not test modules.
 collect_ignore = ["apps"]
@@ -64,6 +64,15 @@ def gradio_server(server_pool):
 def server_version(request) -> str:
     """Parametrises a test over the Gradio server versions 6, 5 and 4. Module-scoped, so that
     pytest runs a module's tests version by version (servers of one version at a time)."""
+    require_version(request.param)
+    return request.param
+
+
+@pytest.fixture(scope="module", params=OLD_VERSIONS, ids=lambda v: f"gradio{v}")
+def old_version(request) -> str:
+    """Parametrises a test over the old Gradio lines, one per wire protocol: 4.21 (sse_v2.1),
+    4.19 (sse_v2), 4.10 (sse_v1), 4.5 (sse), 3.50 (ws) and 3.20 (ws, no /info). Module-scoped
+    like server_version."""
     require_version(request.param)
     return request.param
 

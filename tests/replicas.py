@@ -65,3 +65,21 @@ def image_pixels(path):
     with Image.open(path) as img:
         img = img.convert("RGB")
         return img.size, [[img.getpixel((x, y)) for x in range(img.size[0])] for y in range(img.size[1])]
+
+
+def check_gr_error(client, app_error) -> None:
+    """The calculator's gr.Error reaches the caller as `app_error`; the client still works."""
+    import pytest
+
+    with pytest.raises(app_error, match="Cannot divide by zero!"):
+        client.predict(3, "divide", 0, api_name="/predict")
+    assert client.predict(3, "divide", 1, api_name="/predict") == 3
+
+
+def check_count_generator(client) -> None:
+    """/count 3: each yield in order through iteration and outputs(), the last as the result."""
+    job = client.submit(3, api_name="/count")
+    assert list(job) == ["0", "1", "2"]
+    assert job.outputs() == ["0", "1", "2"]
+    assert job.result() == "2"
+    assert code_name(job.status()) == "FINISHED"

@@ -31,8 +31,15 @@ TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
 APPS = TESTS / "apps"
 LEGACY_VENVS = Path(os.environ.get("GRADIO_NB_LEGACY_VENVS", ROOT / ".venvs"))
-VENV_NAMES = {"5": "gradio5", "4": "gradio4"}
+VENV_NAMES = {
+    "5": "gradio5", "4": "gradio4",
+    # Old lines, one per wire protocol (tests/protocols/): 4.21 sse_v2.1, 4.19 sse_v2,
+    # 4.10 sse_v1, 4.5 sse (v0), 3.50 ws (the 3.x websocket queue), 3.20 ws before /info.
+    "4.21": "gradio4_21", "4.19": "gradio4_19", "4.10": "gradio4_10", "4.5": "gradio4_5",
+    "3.50": "gradio3_50", "3.20": "gradio3_20",
+}
 VERSIONS = ("6", "5", "4")
+OLD_VERSIONS = ("4.21", "4.19", "4.10", "4.5", "3.50", "3.20")
 
 # Apps that do not serve at the root of their port.
 APP_PATHS = {"protocol/mounted_app": "myapp/"}
@@ -69,15 +76,16 @@ class VenvMissing(LookupError):
 
 
 def python_for(version: str) -> Path:
-    """The Python that runs Gradio servers of major version `version` ("6", "5" or "4")."""
+    """The Python that runs Gradio servers of `version`: a major version ("6", "5" or "4") or
+    one of the old lines in OLD_VERSIONS ("4.10", "3.50", ...)."""
     if version == "6":
         return Path(sys.executable)
     if version not in VENV_NAMES:
-        raise ValueError(f"unknown Gradio server version {version!r}; expected one of {VERSIONS}")
+        raise ValueError(f"unknown Gradio server version {version!r}; expected one of {VERSIONS + OLD_VERSIONS}")
     python = LEGACY_VENVS / VENV_NAMES[version] / "bin" / "python"
     if not python.exists():
         raise VenvMissing(
-            f"no Gradio {version}.x server venv at {python.parent.parent} "
+            f"no Gradio {version}{'.x' if '.' not in version else ''} server venv at {python.parent.parent} "
             f"(run `bash scripts/setup.sh` to build it)"
         )
     return python

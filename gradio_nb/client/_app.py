@@ -12,6 +12,8 @@ import time
 import weakref
 from typing import Any, Mapping
 
+import httpx
+
 from . import _loop
 from ._exceptions import (
     AuthenticationError,
@@ -24,11 +26,14 @@ from ._exceptions import (
 )
 from ._files import FileHandler
 from ._job import Job
+from ._protocol import discovery, files3
 from ._protocol.diff import DiffError
 from ._protocol.endpoints import AppSpec, Endpoint, build_app_spec
+from ._protocol.files import is_file_data_with_meta
 from ._protocol.job_state import IllegalTransition, OutputEvent
-from ._protocol.messages import Message, ProcessCompleted
+from ._protocol.messages import Message, ProcessCompleted, ProcessStarts
 from ._protocol.routes import ProtocolFeatures, Routes, protocol_features
+from ._per_event import EventChannel, SSEv0Channel, run_event
 from ._session import HeartbeatStream, Session, new_session_hash
 from ._transport import Transport, call_headers
 
@@ -73,10 +78,10 @@ class App:
         self.routes = routes
         self.spec = spec
         self.config = config
-        self.features: ProtocolFeatures = protocol_features(spec.protocol, spec.version)
+        self.features: ProtocolFeatures = protocol_features(spec.protocol, spec.version, queue=spec.queue)
         self.files = FileHandler(
             transport, routes, download_dir=download_dir, max_file_size=spec.max_file_size,
-            files_need_meta=self.features.files_need_meta,
+            files_need_meta=self.features.files_need_meta, gradio3=self.features.websocket,
         )
         self.state_session = self._new_session(new_session_hash())
         self._heartbeat: HeartbeatStream | None = None
@@ -85,6 +90,11 @@ class App:
         # Earlier state sessions (before reset_session) whose jobs are still running.
         self._draining: weakref.WeakSet[Session] = weakref.WeakSet()
         self._tasks: set[asyncio.Task[Any]] = set()
+        # Per-event protocols (ws, sse): the task that holds each job's connection; cancelling
+        # it closes the connection, which is how those servers hear of a cancel.
+        self._event_tasks: dict[Job, asyncio.Task[Any]] = {}
+        # 3.x: each job's last raw outputs, which an update without a value keeps.
+        self._last_values: weakref.WeakKeyDictionary[Job, list[Any]] = weakref.WeakKeyDictionary()
         self._all_info_loaded = False
         self._closing: asyncio.Future[None] | None = None
         self.closed = False
@@ -133,7 +143,7 @@ class App:
         guess = Routes(src, "/gradio_api")
         config_task = asyncio.ensure_future(
             transport.request("GET", src + "config", what="Loading the app's config",
-                              timeout=transport.discovery_timeout)
+                              expected=(200, 404), timeout=transport.discovery_timeout)
         )
         info_task = asyncio.ensure_future(
             transport.request("GET", guess.info(), what="Loading the app's API info", expected=(200, 404),
@@ -145,14 +155,21 @@ class App:
             await _abandon(info_task)
             raise
         try:
-            config = config_response.json()
+            config = config_response.json() if config_response.status_code == 200 else None
         except ValueError:
-            await _abandon(info_task)
-            raise ProtocolError(
-                f"{src}config did not answer JSON: is {src} a Gradio app (version 4 or newer)?"
-            ) from None
+            config = None
+        if config is None:
+            # Very old apps: no JSON /config, the config sits in the page.
+            page = await transport.request("GET", src, what="Loading the app's page")
+            config = discovery.config_from_page(page.text, src)
         if not isinstance(config, dict):
+            await _abandon(info_task)
             raise ProtocolError(f"{src}config answered {type(config).__name__}, not an object.")
+        try:
+            discovery.check_supported(config, src)
+        except ProtocolError:
+            await _abandon(info_task)
+            raise
         routes = Routes(src, str(config.get("api_prefix") or ""))
         info_response = await asyncio.gather(info_task, return_exceptions=True)
         first = info_response[0]
@@ -161,8 +178,15 @@ class App:
         if routes.api == guess.api and not isinstance(first, BaseException) and first.status_code == 200:
             raw_info = first.json()
         else:
-            raw_info = (await transport.request("GET", routes.info(), what="Loading the app's API info",
-                                                timeout=transport.discovery_timeout)).json()
+            gradio3 = "protocol" not in config
+            response = await transport.request("GET", routes.info(serialized=gradio3),
+                                               what="Loading the app's API info", expected=(200, 404),
+                                               timeout=transport.discovery_timeout)
+            # Old 3.x (3.20) has no /info: described from the config, here.
+            if response.status_code == 200:
+                raw_info = response.json()
+            else:
+                config, raw_info = discovery.describe_locally(config)
         return config, raw_info, routes
 
     async def load_all_endpoints(self) -> None:
@@ -170,9 +194,11 @@ class App:
         if self._all_info_loaded:
             return
         response = await self.transport.request(
-            "GET", self.routes.info(all_endpoints=True), what="Loading the app's full API info"
+            "GET", self.routes.info(all_endpoints=True), what="Loading the app's full API info",
+            expected=(200, 404),
         )
-        self.spec = build_app_spec(self.config, dict(self.spec.info), response.json())
+        if response.status_code == 200:  # 404: no /info (3.20), all is described already
+            self.spec = build_app_spec(self.config, dict(self.spec.info), response.json())
         self._all_info_loaded = True
 
     # -- sessions ----------------------------------------------------------------------------------
@@ -237,6 +263,9 @@ class App:
         task = asyncio.get_running_loop().create_task(self._run(job, values, headers))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        if self.features.per_event or not self.features.queue:
+            self._event_tasks[job] = task
+            task.add_done_callback(lambda _, job=job: self._event_tasks.pop(job, None))
 
     async def _run(self, job: Job, values: list[Any], headers: Mapping[str, str] | None) -> None:
         endpoint = job.endpoint
@@ -244,6 +273,8 @@ class App:
         job.session_hash = session.hash
         try:
             labels = [p.label or p.name for p in endpoint.parameters]
+            if self.files.gradio3:
+                values = await self._inline_images_3x(endpoint, values)
             values = await self.files.prepare_inputs(values, labels)
             if job._cancel_requested:
                 self._cancel_locally(job)
@@ -256,6 +287,9 @@ class App:
                 "session_hash": session.hash,
             }
             join_headers = call_headers(headers)
+            if self.features.per_event or not self.features.queue:
+                await self._run_per_event(job, payload, join_headers)
+                return
             session.joining += 1
             try:
                 response = await self._join(endpoint, payload, join_headers)
@@ -278,8 +312,43 @@ class App:
             log.exception("unexpected error while submitting")
             self._fail(job, ProtocolError(f"Submitting {endpoint.name} failed: {exc!r}"))
         finally:
-            if job.event_id is None and session is not self.state_session:
-                self._session_idle(session)  # never joined: no reader will end it
+            if (job.event_id is None or self.features.per_event or not self.features.queue) \
+                    and session is not self.state_session:
+                self._session_idle(session)  # never joined, or no reader: nothing else ends it
+
+    async def _run_per_event(self, job: Job, payload: dict[str, Any], headers: dict[str, str]) -> None:
+        """ws (3.x), sse (4.0-4.7): one connection per event; 3.x without a queue: run/predict."""
+        endpoint = job.endpoint
+        if not self.features.queue or not endpoint.queued:
+            await self._predict_without_queue(job, payload, headers)
+            return
+        channel: EventChannel
+        if self.features.websocket:
+            from ._ws import WebSocketChannel  # httpx-ws only for the apps that need it
+
+            channel = WebSocketChannel(self.transport, self.routes, payload, headers)
+        else:
+            channel = SSEv0Channel(self.transport, self.routes, payload, headers)
+        await run_event(channel, job, self._deliver)
+
+    async def _predict_without_queue(self, job: Job, payload: dict[str, Any], headers: dict[str, str]) -> None:
+        """Gradio 3.x without a queue (or a listener with queue=False): one POST run/predict
+        that answers with the outputs, or 500 with ``{"error": ...}``."""
+        self._deliver(job, ProcessStarts(None))
+        async with self.transport.short_requests:
+            response = await self.transport.request(
+                "POST", self.routes.predict, what=f"Calling {job.endpoint.name}",
+                json={k: payload[k] for k in ("data", "event_data", "fn_index", "session_hash")},
+                headers=headers, expected=(200, 500),
+                timeout=httpx.Timeout(connect=10.0, read=None, write=60.0, pool=None),
+            )
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if not isinstance(body, dict) or (response.status_code == 200 and not isinstance(body.get("data"), list)):
+            raise ProtocolError(f"run/predict answered {response.status_code} {response.text[:200]!r}.")
+        self._deliver(job, ProcessCompleted(None, success=response.status_code == 200, output=body))
 
     async def _join(self, endpoint: Endpoint, payload: dict[str, Any], headers: dict[str, str]) -> Any:
         """POST queue/join; with ``retries``, a refused join (429/503) is tried again.
@@ -325,8 +394,24 @@ class App:
         elif job._jobstate.done:
             self._after_outputs(job, job._settle)
 
+    async def _inline_images_3x(self, endpoint: Endpoint, values: list[Any]) -> list[Any]:
+        """3.x ``gr.Image`` inputs take the image itself as a data: URL, not an upload."""
+        values = list(values)
+        for param in endpoint.parameters:
+            value = values[param.index] if param.index < len(values) else None
+            if param.component_type in files3.INLINE_TYPES and is_file_data_with_meta(value):
+                values[param.index] = await self.files.inline_3x(value, param.label or param.name)
+        return values
+
     def _emit(self, job: Job, event: OutputEvent) -> None:
         values = job.endpoint.keep_outputs(event.data)
+        if self.files.gradio3:
+            if not event.final and files3.changes_nothing(values):
+                return
+            values = files3.resolve_updates(values, self._last_values.get(job))
+            self._last_values[job] = values
+            inline = [r.component_type in files3.INLINE_TYPES for r in job.endpoint.returns]
+            values = files3.mark_data_urls(values, inline)
         pending = job._delivery is not None and not job._delivery.done()
         if not pending and not self.files.has_files(values):
             job._add_output(job.endpoint.unwrap(values), final=event.final)
@@ -389,7 +474,12 @@ class App:
             # the app may still run (and report) the cancelled event: no later job shares that
             session.retire()
         self._cancel_locally(job)
-        if job.event_id is not None:  # else _run sends the cancel right after its join
+        event_task = self._event_tasks.pop(job, None)
+        if event_task is not None:
+            # ws / sse: closing the event's connection makes the server drop a queued event and
+            # stop a generator at its next yield.
+            event_task.cancel()
+        if job.event_id is not None or event_task is not None:  # else _run cancels after its join
             task = asyncio.get_running_loop().create_task(self._send_cancel(job))
             self._tasks.add(task)
             task.add_done_callback(self._tasks.discard)
@@ -402,9 +492,10 @@ class App:
 
     async def _send_cancel(self, job: Job) -> None:
         """Ask the server to drop the event (queued: never runs; generator: stops)."""
-        if not (self.features.cancel_route and job.event_id and job.session_hash):
-            log.warning("This app (Gradio %s) cannot cancel jobs; the job only stops locally.",
-                        self.spec.version)
+        if not self.features.cancel_route:
+            await self._cancel_before_4_29(job)
+            return
+        if not (job.event_id and job.session_hash):
             return
         payload = {"session_hash": job.session_hash, "fn_index": job.endpoint.fn_index,
                    "event_id": job.event_id}
@@ -415,6 +506,38 @@ class App:
         shared = self._shared_session_of(job)
         if shared is not None:
             self._fail_collateral(job, shared)
+
+    async def _cancel_before_4_29(self, job: Job) -> None:
+        """Servers before the cancel route: the app's own cancel listener where it has one
+        (what its Stop button does), else ``POST reset`` for a generator (4.x), else the
+        closed connection (ws, sse) or nothing: the job then only stops waiting here."""
+        canceller = self.spec.canceller_of(job.endpoint.fn_index)
+        if canceller is not None and job.session_hash:
+            await self._quiet_post(self.routes.predict, {
+                "data": [None] * len(self.spec.endpoints[canceller].input_types),
+                "fn_index": canceller, "session_hash": job.session_hash, "event_data": None,
+            })
+            return
+        if self.features.reset_event and job.event_id:
+            answer = await self._quiet_post(self.routes.reset, {"event_id": job.event_id})
+            if isinstance(answer, dict) and answer.get("success"):
+                return  # a running generator: stopped
+        if self.features.per_event:
+            return  # the closed connection dropped a queued event or stops a generator
+        log.warning(
+            "Gradio %s cannot cancel a queued or running call (the cancel route came with 4.29) "
+            "and the app has no cancel listener for %s: the job stops here, the app may still "
+            "run it.", self.spec.version, job.endpoint.name,
+        )
+
+    async def _quiet_post(self, url: str, payload: dict[str, Any]) -> Any:
+        try:
+            response = await self.transport.request("POST", url, what="Cancelling", json=payload,
+                                                    expected=(200, 404, 422, 500))
+            return response.json() if response.status_code == 200 else None
+        except (GradioNBError, ValueError) as exc:
+            log.warning("cancel request failed: %s", exc)
+            return None
 
     def _shared_session_of(self, job: Job) -> Session | None:
         """The client's session (current or draining) that ``job`` ran in, if it shared one."""

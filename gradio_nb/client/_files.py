@@ -25,6 +25,7 @@ from ._protocol.files import (
     safe_filename,
 )
 from ._handle_file import is_url as _is_url
+from ._protocol import files3
 from ._protocol.routes import Routes
 from ._transport import Transport
 
@@ -73,12 +74,16 @@ class FileHandler:
         download_dir: str | os.PathLike[str] | None,
         max_file_size: int | None,
         files_need_meta: bool,
+        gradio3: bool = False,
     ) -> None:
         self._transport = transport
         self._routes = routes
         self.download_dir = Path(download_dir) if download_dir else None
         self.max_file_size = max_file_size
         self._is_output_file = is_file_data_with_meta if files_need_meta else is_legacy_file_obj
+        self.gradio3 = gradio3  # 3.x file values (_protocol/files3.py)
+        if gradio3:
+            self._is_output_file = files3.is_file_value_3x
         self._downloaded: dict[str, asyncio.Future[str]] = {}
 
     # -- uploads -----------------------------------------------------------------------------
@@ -138,7 +143,21 @@ class FileHandler:
         paths = response.json()
         if not isinstance(paths, list) or not paths or not isinstance(paths[0], str):
             raise ProtocolError(f"Uploading {name}: the server answered {paths!r}, not a list of paths.")
+        if self.gradio3:
+            return files3.uploaded_3x(paths[0], name)
         return {"path": paths[0], "orig_name": name, "meta": dict(FILE_DATA_META)}
+
+    async def inline_3x(self, f: Mapping[str, Any], label: str) -> str:
+        """A 3.x ``gr.Image`` input: the file's bytes as a data: URL (it never took paths)."""
+        path = str(f["path"])
+        if _is_url(path):
+            async with self._transport.short_requests:
+                response = await self._transport.request("GET", path, what=f"Fetching {path}",
+                                                         follow_redirects=True)
+            return files3.data_url(response.content, Path(urllib.parse.urlsplit(path).path).name)
+        self._check_local(f, label)
+        async with _open_regular(path) as fileobj:
+            return files3.data_url(fileobj.read(), path)
 
     async def _url_input(self, f: Mapping[str, Any], label: str) -> dict[str, Any]:
         url = str(f["path"])
@@ -188,6 +207,8 @@ class FileHandler:
         return [map_files(v, lambda f: by_id.get(id(f), f), self._is_output_file) for v in data]
 
     async def _download(self, f: Mapping[str, Any]) -> str:
+        if self.gradio3:
+            return await self._save_3x(f)
         key = str(f.get("url") if f.get("is_stream") else f["path"])
         future = self._downloaded.get(key)
         if future is None:
@@ -195,6 +216,29 @@ class FileHandler:
             self._downloaded[key] = future
             future.add_done_callback(lambda fut, key=key: self._forget_failed(key, fut))
         return await asyncio.shield(future)
+
+    async def _save_3x(self, f: Mapping[str, Any]) -> str:
+        """A 3.x output file: fetched from ``file=<name>``, or its inline bytes written out."""
+        data = f.get("data")
+        if not (isinstance(data, str) and data.startswith("data:")):
+            return await self._fetch({"path": str(f["name"])})
+        try:
+            content, ext = files3.decode_data_url(data)
+        except ValueError as exc:
+            raise ProtocolError(f"The app sent an output file that cannot be decoded: {exc}") from None
+        assert self.download_dir is not None
+        digest = hashlib.sha256(content).hexdigest()
+        name = safe_filename(str(f.get("orig_name") or f.get("name") or "") or f"output{ext}")
+        if not Path(name).suffix and ext:
+            name += ext
+        folder = self.download_dir / digest
+        target = folder / name
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(content)
+        except OSError as exc:
+            raise GradioNBError(f"Could not save output file {name} in {self.download_dir}: {exc}") from exc
+        return str(target)
 
     def _forget_failed(self, key: str, future: asyncio.Future[str]) -> None:
         if future.cancelled() or future.exception() is not None:

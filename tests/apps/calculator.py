@@ -1,7 +1,7 @@
 """Replica of the Space gradio/calculator: a gr.Interface with one endpoint, /predict."""
 import gradio as gr
 
-from _launch import interface_kwargs, launch
+from _launch import interface_kwargs, launch, supported
 
 
 def calculator(num1, operation, num2):
@@ -26,7 +26,7 @@ demo = gr.Interface(
     ],
     "number",
     examples=[[45, "add", 3], [3.14, "divide", 2]],
-    api_name="predict",
+    **supported(gr.Interface, api_name="predict"),
     **interface_kwargs(),
 )
 

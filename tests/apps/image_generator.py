@@ -8,7 +8,7 @@ import hashlib
 import numpy as np
 import gradio as gr
 
-from _launch import interface_kwargs, launch
+from _launch import interface_kwargs, launch, supported
 
 WIDTH, HEIGHT = 64, 48
 
@@ -27,8 +27,8 @@ def generate(text, steps):
 demo = gr.Interface(
     generate,
     [gr.Textbox(label="text"), gr.Slider(1, 50, value=10, step=1, label="steps")],
-    gr.Image(label="image", format="png"),
-    api_name="predict",
+    gr.Image(**supported(gr.Image, label="image", format="png")),
+    **supported(gr.Interface, api_name="predict"),
     **interface_kwargs(),
 )
 

@@ -14,7 +14,7 @@ import wave
 import gradio as gr
 from gradio import processing_utils
 
-from _launch import interface_kwargs, launch
+from _launch import interface_kwargs, launch, supported
 
 PASSAGE = (
     "This is a test of the whisper speech recognition model. It listens to a short "
@@ -53,7 +53,7 @@ demo = gr.Interface(
     predict,
     gr.Audio(type="filepath", label="audio"),
     gr.Textbox(label="output"),
-    api_name="predict",
+    **supported(gr.Interface, api_name="predict"),
     **interface_kwargs(),
 )
 

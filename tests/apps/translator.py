@@ -4,7 +4,7 @@ One gr.Interface endpoint, /predict.
 """
 import gradio as gr
 
-from _launch import interface_kwargs, launch
+from _launch import interface_kwargs, launch, supported
 
 WORDS = {
     "hello": "bonjour",
@@ -42,7 +42,7 @@ demo = gr.Interface(
     translate,
     gr.Textbox(label="English"),
     gr.Textbox(label="French"),
-    api_name="predict",
+    **supported(gr.Interface, api_name="predict"),
     **interface_kwargs(),
 )
 

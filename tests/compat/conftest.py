@@ -1,8 +1,11 @@
-"""Fixtures for the guide examples and the parity tests: the replica apps on Gradio 6.31."""
+"""Fixtures for the guide examples and the parity tests: the replica apps on Gradio 6.31, or on
+the server that GRADIO_NB_GUIDE_SERVER names ("5", "4", "4.5", "3.50": tests/servers.py), to
+measure the guide on an older Gradio."""
 from __future__ import annotations
 
 import functools
 import http.server
+import os
 import threading
 
 import pytest
@@ -10,13 +13,16 @@ import pytest
 from replicas import REPLICAS, write_wav
 
 
+SERVER = os.environ.get("GRADIO_NB_GUIDE_SERVER", "6")
+
+
 @pytest.fixture(scope="session")
 def replica(gradio_server):
     """replica(name) -> URL of the replica app `name` on Gradio 6.31 (all start at once)."""
-    gradio_server.prestart([(name, "6") for name in REPLICAS] + [SLOW_TRANSCRIBER, ("protocol/auth_app", "6")])
+    gradio_server.prestart([(name, SERVER) for name in REPLICAS] + [SLOW_TRANSCRIBER, ("protocol/auth_app", SERVER)])
 
     def url(name: str) -> str:
-        return gradio_server(name).url
+        return gradio_server(name, SERVER).url
 
     return url
 
@@ -28,7 +34,7 @@ def protocol_app(gradio_server):
 
 
 # A transcriber that takes 3 s per file, for the guide's "cancel a queued job" example.
-SLOW_TRANSCRIBER = ("transcriber", "6", {"TRANSCRIBE_SECONDS": "3"})
+SLOW_TRANSCRIBER = ("transcriber", SERVER, {"TRANSCRIBE_SECONDS": "3"})
 
 
 @pytest.fixture

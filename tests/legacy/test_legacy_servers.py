@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 import gradio_nb
-from replicas import REPLICAS, WHISPER_1S, code_name, image_pixels, wait_for
+from replicas import REPLICAS, WHISPER_1S, check_count_generator, check_gr_error, code_name, image_pixels, wait_for
 
 pytestmark = pytest.mark.legacy
 
@@ -82,19 +82,11 @@ def test_missing_required_argument(app_url):
 
 
 def test_gr_error_is_app_error(app_url):
-    client = gradio_nb.Client(app_url("calculator"))
-    with pytest.raises(gradio_nb.AppError, match="Cannot divide by zero!"):
-        client.predict(3, "divide", 0, api_name="/predict")
-    assert client.predict(3, "divide", 1, api_name="/predict") == 3  # the client still works
+    check_gr_error(gradio_nb.Client(app_url("calculator")), gradio_nb.AppError)
 
 
 def test_generator_outputs(app_url):
-    client = gradio_nb.Client(app_url("count_generator"))
-    job = client.submit(3, api_name="/count")
-    assert list(job) == ["0", "1", "2"]
-    assert job.outputs() == ["0", "1", "2"]
-    assert job.result() == "2"
-    assert code_name(job.status()) == "FINISHED"
+    check_count_generator(gradio_nb.Client(app_url("count_generator")))
 
 
 def test_state(app_url):

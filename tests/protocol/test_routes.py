@@ -63,10 +63,29 @@ def test_protocol_features(protocol: str, diffs: bool, closes: bool, meta: bool)
     assert features.cancel_route
 
 
-def test_old_protocols_are_refused_clearly() -> None:
-    with pytest.raises(ProtocolError, match="Gradio < 4"):
-        protocol_features("ws", "3.50.0")
-    assert not protocol_features("sse_v1", "4.20.0").cancel_route
+def test_old_protocols() -> None:
+    ws = protocol_features("ws", "3.50.2")
+    assert (ws.per_event, ws.websocket, ws.queue, ws.diffs, ws.cancel_route) == (True, True, True, False, False)
+    assert not protocol_features("ws", "3.50.2", queue=False).queue  # 3.x without a queue
+    sse = protocol_features("sse", "4.5.0")
+    assert (sse.per_event, sse.websocket, sse.reset_event, sse.diffs) == (True, False, True, False)
+    v1 = protocol_features("sse_v1", "4.20.0")
+    assert not v1.cancel_route and v1.reset_event and not v1.per_event
+    assert not protocol_features("sse_v3", "4.44.1").reset_event
+
+
+def test_unknown_protocol_is_refused_clearly() -> None:
+    with pytest.raises(ProtocolError, match="'sse_v9'.*Gradio 3.x to 6.x"):
+        protocol_features("sse_v9", "9.0.0")
+
+
+def test_per_event_routes() -> None:
+    routes = Routes("http://h/app/")
+    assert routes.join_per_event(3, "ab c") == "http://h/app/queue/join?fn_index=3&session_hash=ab+c"
+    assert routes.send_data == "http://h/app/queue/data"
+    assert routes.predict == "http://h/app/run/predict"
+    assert routes.info(serialized=True) == "http://h/app/info"  # 3.x: files as file paths
+    assert routes.info() == "http://h/app/info?serialize=False"
 
 
 def test_file_detection_by_protocol() -> None:

@@ -15,6 +15,7 @@ from typing import Any, Mapping, Sequence
 
 from .._exceptions import ArgumentError, EndpointNotFoundError, ProtocolError
 from .files import contains_file_schema, is_file_data_with_meta
+from .files3 import is_file_schema_3x
 
 __all__ = [
     "AppSpec",
@@ -74,7 +75,7 @@ class Parameter:
 
     @property
     def is_file(self) -> bool:
-        return contains_file_schema(self.schema)
+        return contains_file_schema(self.schema) or is_file_schema_3x(self.schema)
 
     @property
     def info(self) -> str | None:
@@ -112,6 +113,7 @@ class Endpoint:
     description: str = ""
     has_state: bool = False  # reads or writes gr.State: must run in the client's own session
     file_outputs: bool = False
+    queued: bool = True  # False: a 3.x listener with queue=False, called with run/predict
 
     @property
     def name(self) -> str:
@@ -218,6 +220,14 @@ class AppSpec:
     endpoints: Mapping[int, Endpoint]
     info: Mapping[str, Any]  # gradio_client's view_api(return_format="dict")
     components: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+    queue: bool = True  # the 3.x config's enable_queue (4.x always queues)
+    cancels: Mapping[int, tuple[int, ...]] = field(default_factory=dict)  # fn_index -> cancelled
+
+    def canceller_of(self, fn_index: int) -> int | None:
+        """The app's listener that cancels ``fn_index`` (a Stop button), cancelling the fewest
+        others: how a job is cancelled on servers before the cancel route (4.29)."""
+        found = [(len(targets), dep) for dep, targets in self.cancels.items() if fn_index in targets]
+        return min(found)[1] if found else None
 
     def documented(self) -> list[Endpoint]:
         """Endpoints listed by /info (public ones), in config order."""
@@ -307,6 +317,20 @@ def _visibility(dep: Mapping[str, Any]) -> str:
     return "public"
 
 
+def _internal(dep: Mapping[str, Any], inputs: list[Mapping[str, Any]],
+              outputs: list[Mapping[str, Any]]) -> bool:
+    """A listener Gradio adds itself that servers before ``show_api`` on dependencies (4.19)
+    still list in /info: the examples table's ``/load_example`` (its one input is the Dataset)
+    and a generator Interface's ``/cleanup`` (no inputs; it only shows and hides the Submit and
+    Stop buttons). The app's UI never calls them as APIs, and they made calls without
+    ``api_name`` ambiguous."""
+    if "show_api" in dep or "api_visibility" in dep:
+        return False  # the server says itself what is internal
+    if inputs:
+        return all(c.get("type") == "dataset" for c in inputs)
+    return bool(outputs) and all(c.get("type") == "button" for c in outputs)
+
+
 def _python_type(entry: Mapping[str, Any]) -> tuple[str, str]:
     python_type = entry.get("python_type")
     if isinstance(python_type, Mapping):
@@ -317,6 +341,38 @@ def _python_type(entry: Mapping[str, Any]) -> tuple[str, str]:
 def _component_name(component: Mapping[str, Any]) -> str:
     kind = str(component.get("type", ""))
     return kind.capitalize()
+
+
+# Names a parameter cannot take: predict() and submit() use them themselves.
+_RESERVED_NAMES = frozenset({"api_name", "fn_index", "result_callbacks"})
+
+
+def _name_old_parameters(entry: Mapping[str, Any], api_inputs: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """An /info entry of a server before ``parameter_name`` (4.21 has none, 4.26 has): name each parameter
+    after its label, as that era's ``view_api`` showed it, and take its default from the
+    component's initial value (the rule later servers use), so keyword calls work there too.
+
+    A label that is no usable keyword (empty, a duplicate, a reserved name) becomes
+    ``param_<i>``, as later servers name parameters they cannot name.
+    """
+    params = list(entry.get("parameters") or [])
+    if not params or all("parameter_name" in p for p in params):
+        return dict(entry)
+    taken: set[str] = set()
+    named = []
+    for i, param in enumerate(params):
+        param = dict(param)
+        name = sanitize_parameter_name(str(param.get("label") or ""))
+        if not name.isidentifier() or name in _RESERVED_NAMES or name in taken:
+            name = f"param_{i}"
+        taken.add(name)
+        props = (api_inputs[i].get("props") or {}) if i < len(api_inputs) else {}
+        value = props.get("value")
+        param["parameter_name"] = name
+        param["parameter_has_default"] = value is not None
+        param["parameter_default"] = value
+        named.append(param)
+    return {**entry, "parameters": named}
 
 
 def _parameters(
@@ -421,7 +477,7 @@ def build_app_spec(
     info = clean_info(raw_info)
     named: dict[str, Any] = dict(clean_info(all_info)["named_endpoints"]) if all_info else {}
     named.update(info["named_endpoints"])
-    unnamed: Mapping[str, Any] = info["unnamed_endpoints"]
+    unnamed: dict[str, Any] = info["unnamed_endpoints"]
     endpoints: dict[int, Endpoint] = {}
     for position, dep in enumerate(config["dependencies"]):
         fn_index = int(dep.get("id", position))
@@ -431,9 +487,20 @@ def build_app_spec(
         outputs = [components.get(i, {"id": i}) for i in dep.get("outputs") or []]
         api_inputs = [c for c in inputs if not _skipped(c)]
         api_outputs = [c for c in outputs if not _skipped(c)]
+        internal = _internal(dep, inputs, outputs)
+        if internal and api_name:
+            named.pop(api_name, None)
+            info["named_endpoints"].pop(api_name, None)
         info_entry = named.get(api_name) if api_name else None
         if info_entry is None:
             info_entry = unnamed.get(str(fn_index))
+        if info_entry is not None:
+            # Old servers: names and defaults filled in, for view_api too.
+            original, info_entry = info_entry, _name_old_parameters(info_entry, api_inputs)
+            for table, key in ((named, api_name), (info["named_endpoints"], api_name),
+                               (unnamed, str(fn_index))):
+                if table.get(key) is original:
+                    table[key] = info_entry
         parameters, documented = _parameters(info_entry, api_inputs)
         returns = _returns(info_entry, api_outputs)
         input_types = tuple(str(c.get("type", "")) for c in inputs)
@@ -441,7 +508,7 @@ def build_app_spec(
         endpoints[fn_index] = Endpoint(
             fn_index=fn_index,
             api_name=api_name,
-            visibility=_visibility(dep),
+            visibility="undocumented" if internal else _visibility(dep),
             parameters=parameters,
             returns=returns,
             input_types=input_types,
@@ -452,10 +519,11 @@ def build_app_spec(
             description=str((info_entry or {}).get("description") or ""),
             has_state=touches_state,
             file_outputs=any(contains_file_schema(c.get("api_info") or {}) for c in outputs),
+            queued=dep.get("queue") is not False,
         )
     max_file_size = config.get("max_file_size")
     return AppSpec(
-        version=str(config.get("version") or "0"),
+        version=str(config.get("version") or "0").strip(),  # 3.35 sent "3.35.2\n"
         protocol=protocol,
         api_prefix=str(config.get("api_prefix") or ""),
         max_file_size=max_file_size if isinstance(max_file_size, int) else None,
@@ -466,6 +534,11 @@ def build_app_spec(
         endpoints=MappingProxyType(endpoints),
         info=info,
         components=MappingProxyType(components),
+        queue=config.get("enable_queue", True) is not False,
+        cancels=MappingProxyType({
+            int(dep.get("id", position)): tuple(int(i) for i in dep["cancels"])
+            for position, dep in enumerate(config["dependencies"]) if dep.get("cancels")
+        }),
     )
 
 

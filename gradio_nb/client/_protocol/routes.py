@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from .._exceptions import ConfigError, ProtocolError
 
-__all__ = ["Routes", "ProtocolFeatures", "normalize_src", "split_credentials", "origin_of", "protocol_features", "version_tuple"]
+__all__ = ["PROTOCOLS", "Routes", "ProtocolFeatures", "normalize_src", "split_credentials", "origin_of", "protocol_features", "version_tuple"]
 
 
 def split_credentials(src: str) -> tuple[str, tuple[str, str] | None]:
@@ -55,6 +55,10 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(out)
 
 
+# Every protocol gradio_nb speaks, oldest first (PROTOCOL.md §16).
+PROTOCOLS = ("ws", "sse", "sse_v1", "sse_v2", "sse_v2.1", "sse_v3")
+
+
 @dataclass(frozen=True)
 class ProtocolFeatures:
     """How one protocol version behaves, so no code compares protocol strings."""
@@ -65,24 +69,38 @@ class ProtocolFeatures:
     files_need_meta: bool  # only FileData with meta are files (sse_v2.1+; we use it for v3 too)
     cancel_route: bool  # POST cancel exists (gradio > 4.29)
     choices_enforced: bool = True  # Radio/Dropdown/CheckboxGroup refuse other values (gradio 5+)
+    # One connection per event that carries its inputs once the server asks (send_data):
+    # a websocket on Gradio 3.x (ws), an SSE stream plus POST queue/data on 4.0-4.7 (sse).
+    per_event: bool = False
+    websocket: bool = False
+    # POST reset {"event_id"} stops a running generator (4.x before the cancel route).
+    reset_event: bool = False
+    queue: bool = True  # False: a 3.x app without a queue, called with POST run/predict
 
 
-def protocol_features(protocol: str, version: str) -> ProtocolFeatures:
-    if protocol not in ("sse_v1", "sse_v2", "sse_v2.1", "sse_v3"):
+def protocol_features(protocol: str, version: str, *, queue: bool = True) -> ProtocolFeatures:
+    """``protocol`` as the config says it ("ws" when it has none, Gradio 3.x); ``queue``: the
+    3.x config's ``enable_queue`` (4.x always queues)."""
+    if protocol not in PROTOCOLS:
         raise ProtocolError(
-            f"This app speaks the Gradio protocol {protocol!r} (Gradio < 4); gradio_nb supports "
-            "sse_v1 to sse_v3, i.e. Gradio 4.x and newer."
+            f"This app speaks the Gradio protocol {protocol!r}, which gradio_nb does not know "
+            f"(it speaks {', '.join(PROTOCOLS)}: Gradio 3.x to 6.x). Is gradio_nb up to date?"
         )
+    cancel_route = version_tuple(version) > (4, 29, 0)
     return ProtocolFeatures(
         name=protocol,
-        diffs=protocol != "sse_v1",
+        diffs=protocol in ("sse_v2", "sse_v2.1", "sse_v3"),
         server_closes_stream=protocol == "sse_v3",
         # sse_v3 servers always mark files with meta; treating any {"path": ...} as a file is
         # the reference client's bug (PROTOCOL.md §17.1).
         files_need_meta=protocol in ("sse_v2.1", "sse_v3"),
-        cancel_route=version_tuple(version) > (4, 29, 0),
         # Gradio 4 only warns about a value outside the choices and passes it to the function.
         choices_enforced=version_tuple(version) >= (5, 0, 0),
+        cancel_route=cancel_route,
+        per_event=protocol in ("ws", "sse"),
+        websocket=protocol == "ws",
+        reset_event=protocol != "ws" and not cancel_route,
+        queue=queue or protocol != "ws",
     )
 
 
@@ -104,8 +122,12 @@ class Routes:
     def login(self) -> str:
         return self.src + "login"
 
-    def info(self, all_endpoints: bool = False) -> str:
-        return self.api + ("info?all_endpoints=True" if all_endpoints else "info?serialize=False")
+    def info(self, all_endpoints: bool = False, *, serialized: bool = False) -> str:
+        """``serialized``: Gradio 3.x's default view, files as file paths (as its clients showed
+        them); ``serialize=False`` would describe its base64 ``name``/``data`` dicts instead."""
+        if all_endpoints:
+            return self.api + "info?all_endpoints=True"
+        return self.api + ("info" if serialized else "info?serialize=False")
 
     @property
     def join(self) -> str:
@@ -113,6 +135,21 @@ class Routes:
 
     def data(self, session_hash: str) -> str:
         return self.api + "queue/data?session_hash=" + urllib.parse.quote(session_hash, safe="")
+
+    def join_per_event(self, fn_index: int, session_hash: str) -> str:
+        """``sse`` (4.0-4.7): GET opens the event's own stream; ``ws`` (3.x): the websocket."""
+        query = urllib.parse.urlencode({"fn_index": fn_index, "session_hash": session_hash})
+        return self.join + "?" + query
+
+    @property
+    def send_data(self) -> str:
+        """``sse``: POST the event's inputs here once the server asked for them."""
+        return self.api + "queue/data"
+
+    @property
+    def predict(self) -> str:
+        """3.x apps without a queue: POST run/predict answers with the outputs."""
+        return self.api + "run/predict"
 
     @property
     def cancel(self) -> str:

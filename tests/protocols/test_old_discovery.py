@@ -1,0 +1,124 @@
+"""Discovery on old servers, pure: configs and /info recorded from real Gradio 4.10 and 3.50
+servers (tests/protocols/captures/, the replica apps of tests/apps/)."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gradio_nb.client._exceptions import ArgumentError, EndpointNotFoundError, ProtocolError
+from gradio_nb.client._protocol import discovery
+from gradio_nb.client._protocol.endpoints import build_app_spec, render_view_api
+
+CAPTURES = Path(__file__).parent / "captures"
+
+
+def spec_of(name: str):
+    config = json.loads((CAPTURES / f"{name}-config.json").read_text())
+    info = json.loads((CAPTURES / f"{name}-info.json").read_text())
+    return build_app_spec(config, info)
+
+
+@pytest.mark.parametrize("server", ["4.10", "3.50"])
+def test_parameters_named_after_labels(server):
+    spec = spec_of(f"{server}-calculator")
+    endpoint = spec.resolve("/predict")
+    assert [p.name for p in endpoint.parameters] == ["num1", "operation", "num2"]
+    assert all(p.keyword for p in endpoint.parameters)
+    assert endpoint.bind((), {"num1": 1, "operation": "add", "num2": 2}) == [1, "add", 2]
+    entry = spec.info["named_endpoints"]["/predict"]
+    assert [p["parameter_name"] for p in entry["parameters"]] == ["num1", "operation", "num2"]
+    with pytest.raises(ArgumentError, match="num2"):
+        endpoint.bind((1, "add"), {})
+
+
+def test_defaults_from_the_components_initial_value():
+    endpoint = spec_of("4.10-count_generator").resolve("/count")
+    (param,) = endpoint.parameters
+    assert (param.name, param.has_default, param.default) == ("parameter_2", True, 10)
+    assert endpoint.bind((), {}) == [10]
+    text = render_view_api(spec_of("4.10-count_generator").info)
+    assert "predict(parameter_2, api_name=\"/count\")" in text
+    assert "(not required, defaults to:   10.0)" in text
+
+
+def test_examples_loader_is_internal():
+    """4.10 lists /load_example (the examples table's listener) in /info like an API: left out,
+    so that a call without api_name finds the app's one endpoint."""
+    spec = spec_of("4.10-calculator")
+    assert list(spec.info["named_endpoints"]) == ["/predict"]
+    assert spec.resolve().api_name == "/predict"
+    assert "/load_example" not in render_view_api(spec.info)
+    assert spec.resolve("/load_example").visibility == "undocumented"  # callable on purpose
+
+
+def test_generator_interface_cleanup_is_internal():
+    """4.10's generator Interface lists /cleanup (it toggles the Submit/Stop buttons): left out."""
+    spec = spec_of("4.10-slow_yield")
+    assert list(spec.info["named_endpoints"]) == ["/predict"]
+    assert spec.resolve().api_name == "/predict"
+    assert spec.canceller_of(spec.resolve().fn_index) is not None  # its Stop button
+
+
+def test_unnamed_blocks_listener_of_3x():
+    """3.x Blocks listeners had no api_name unless given: reachable by fn_index, named params."""
+    spec = spec_of("3.50-word_count")
+    endpoint = spec.resolve(fn_index=0)
+    assert endpoint.api_name is None and endpoint.has_state
+    assert [p.name for p in endpoint.parameters] == ["parameter_2"]
+    with pytest.raises(EndpointNotFoundError):
+        spec.resolve()
+
+
+def test_config_from_the_page():
+    config = json.loads((CAPTURES / "3.50-calculator-config.json").read_text())
+    page = f"<html><script>window.gradio_config = {json.dumps(config)};</script></html>"
+    assert discovery.config_from_page(page, "http://h/") == config
+    with pytest.raises(ProtocolError, match="not a Gradio app"):
+        discovery.config_from_page("<html>nginx</html>", "http://h/")
+
+
+def test_gradio_2_is_refused_naming_the_version():
+    old = {"version": "2.9.4", "mode": "interface", "allow_flagging": "manual", "input_components": []}
+    with pytest.raises(ProtocolError, match=r"Gradio 2\.9\.4.*3\.x to 6\.x"):
+        discovery.check_supported(old, "http://h/")
+    discovery.check_supported(json.loads((CAPTURES / "3.50-calculator-config.json").read_text()), "http://h/")
+
+
+@pytest.mark.parametrize("app", ["calculator", "transcriber", "word_count"])
+def test_local_info_matches_what_3_50_serves(app):
+    """Old 3.x servers (3.20) have no /info: the description computed from the config equals
+    the one 3.50 serves, but for the example inputs and serializer names it adds."""
+    config = json.loads((CAPTURES / f"3.50-{app}-config.json").read_text())
+    served = json.loads((CAPTURES / f"3.50-{app}-info.json").read_text())
+    local = discovery.local_info(config)
+
+    def essentials(info):
+        return {section: {key: [[(p["label"], p["component"], p["python_type"]["type"]) for p in entry[part]]
+                                for part in ("parameters", "returns")]
+                          for key, entry in info[section].items()}
+                for section in ("named_endpoints", "unnamed_endpoints")}
+
+    assert essentials(local) == essentials(served)
+    assert render_view_api(build_app_spec(config, local).info) == render_view_api(build_app_spec(config, served).info)
+
+
+def test_described_locally_without_info():
+    """3.20 has no /info: the API comes from the config; the Interface's Submit/Stop button
+    updates that its listener also returns are no outputs for a caller."""
+    config, info = discovery.describe_locally(json.loads((CAPTURES / "3.20-slow_yield-config.json").read_text()))
+    spec = build_app_spec(config, info)
+    endpoint = spec.resolve()
+    assert endpoint.api_name == "/predict" and [p.name for p in endpoint.parameters] == ["text"]
+    assert [r.component for r in endpoint.returns] == ["Textbox"]
+    assert endpoint.keep_outputs(["c", {"__type__": "update"}, {"__type__": "update"}]) == ["c"]
+    assert 'predict(text, api_name="/predict") -> output' in render_view_api(spec.info)
+
+
+def test_3x_file_parameters_are_files():
+    """3.x describes a file input as a path or a name/data dict: forms then offer a file."""
+    (audio,) = spec_of("3.50-transcriber").resolve("/predict").parameters
+    assert audio.is_file and audio.name == "audio"
+    (num1, _, _) = spec_of("3.50-calculator").resolve("/predict").parameters
+    assert not num1.is_file
