@@ -7,11 +7,14 @@ from ._httpx_cli import defer_httpx_cli
 
 defer_httpx_cli()  # before anything imports httpx: see _httpx_cli
 
+from ._batch import Batch, BatchSnapshot, Item  # noqa: E402
+from ._batch.api import map  # noqa: E402,A004 - gradio_nb.map(clients, inputs, ...)
 from ._client import AsyncClient, Client  # noqa: E402
 from ._exceptions import (
     AppError,
     ArgumentError,
     AuthenticationError,
+    CacheError,
     ConfigError,
     ConnectionFailed,
     EndpointNotFoundError,
@@ -38,6 +41,9 @@ __all__ = [
     "ArgumentError",
     "AsyncClient",
     "AuthenticationError",
+    "Batch",
+    "BatchSnapshot",
+    "CacheError",
     "Client",
     "ConfigError",
     "ConnectionFailed",
@@ -45,6 +51,7 @@ __all__ = [
     "EndpointNotFoundError",
     "FileInputError",
     "GradioNBError",
+    "Item",
     "Job",
     "JobCancelledError",
     "JobSnapshot",
@@ -65,3 +72,5 @@ __all__ = [
     "ValidationError",
     "handle_file",
 ]
+# ``map`` is public (``gradio_nb.map(clients, inputs)``) but stays out of ``__all__``: a star
+# import must not shadow the builtin ``map``.

@@ -15,6 +15,7 @@
     ├── AppError                            the app's function raised (gr.Error or otherwise)
     ├── JobCancelledError (also concurrent.futures.CancelledError)
     ├── JobTimeoutError (also TimeoutError) result(timeout=...) ran out
+    ├── CacheError                          a batch cache folder cannot be used (corrupt, foreign)
     └── SpaceError                          a Hugging Face Space cannot be used
         └── SpaceStageError                 BUILD_ERROR, PAUSED, ... or waited too long
 
@@ -46,6 +47,7 @@ __all__ = [
     "AppError",
     "JobCancelledError",
     "JobTimeoutError",
+    "CacheError",
     "SpaceError",
     "SpaceStageError",
 ]
@@ -135,6 +137,10 @@ class JobCancelledError(GradioNBError, concurrent.futures.CancelledError):
 
 class JobTimeoutError(GradioNBError, TimeoutError):
     """Raised when ``Job.result(timeout=...)`` runs out before the job finished."""
+
+
+class CacheError(GradioNBError):
+    """Raised when a batch cache cannot be used: corrupt, foreign, or of another format."""
 
 
 class SpaceError(GradioNBError):
