@@ -7,6 +7,7 @@
     │   └── FileInputError                  handle_file on a missing path, a directory, too big...
     ├── ConnectionFailed                    the app could not be reached or went away
     │   └── ServerStoppedError              the server ended a stream with jobs pending
+    │       └── JobLostError                the app reported an error for one job (unexpected_error)
     ├── ProtocolError                       the server spoke the protocol badly
     ├── AuthenticationError                 login refused / credentials missing (401/400 on login)
     ├── TooManyRequestsError                HTTP 429
@@ -39,6 +40,7 @@ __all__ = [
     "FileInputError",
     "ConnectionFailed",
     "ServerStoppedError",
+    "JobLostError",
     "ProtocolError",
     "AuthenticationError",
     "TooManyRequestsError",
@@ -79,6 +81,11 @@ class ConnectionFailed(GradioNBError, ConnectionError):
 
 class ServerStoppedError(ConnectionFailed):
     """Raised for jobs still pending when the server stops or cuts their stream."""
+
+
+class JobLostError(ServerStoppedError):
+    """Raised when the app reports an error for one job (its worker failed) while the
+    connection itself stays up: worth retrying, and no sign that the app went away."""
 
 
 class ProtocolError(GradioNBError):

@@ -16,11 +16,3 @@ def client(batch_app):
     with Client(batch_app.url, verbose=False) as c:
         yield c
 
-
-def app_calls(client) -> int:
-    """How many calls of the counted endpoints the app has run so far."""
-    return int(client.predict(api_name="/stats")["n"])
-
-
-def reset_stats(client) -> None:
-    client.predict(api_name="/reset_stats")

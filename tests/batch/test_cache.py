@@ -13,7 +13,7 @@ import pytest
 
 from gradio_nb import CacheError, Client, handle_file
 from gradio_nb.client._batch.cache import ResultCache
-from conftest import app_calls, reset_stats
+from batch_helpers import app_calls, reset_stats
 
 
 def test_a_rerun_is_served_from_the_cache_without_calling_the_app(client, tmp_path):

@@ -9,7 +9,7 @@ import pytest
 
 import gradio_nb
 from gradio_nb import AppError, ArgumentError, AsyncClient, Batch, ConfigError, Item, JobCancelledError
-from conftest import app_calls, reset_stats
+from batch_helpers import app_calls, reset_stats
 
 
 def test_map_returns_at_once_and_results_come_in_input_order(client):
@@ -228,3 +228,16 @@ def test_progress_bar_shows_done_total_and_failures(client, capsys):
     batch.results(timeout=60)
     err = capsys.readouterr().err
     assert "3/3" in err and "failed=1" in err
+
+
+def test_cancel_gives_every_unread_input_of_a_list_a_cancelled_slot(client):
+    batch = client.map([{"x": i, "delay": 30.0} for i in range(10)], api_name="/square",
+                       concurrency=2, progress=False)
+    batch.cancel()
+    values = batch.results(timeout=10)
+    assert len(values) == len(batch) == 10
+    assert all(isinstance(v, JobCancelledError) for v in values)
+    assert all(i.status == "cancelled" for i in batch.items)
+    again = batch.retry_failed()  # the inputs as given, bound or not
+    again.cancel()
+    assert [i.inputs["x"] for i in again.items] == list(range(10))

@@ -127,8 +127,9 @@ def start_map(
                    progress=progress, headers=headers)
 
     def retry(failed: list[Item]) -> Batch:
-        # Bound items carry every parameter in order: positional form works for any endpoint.
-        items = [tuple(item.inputs.values()) if item.attempts or item.cached else dict(item.inputs)
+        # A bound item's inputs hold every parameter in order: the positional form works for
+        # any endpoint. An item never bound goes again exactly as it was given.
+        items = [item.given[0] if item.given is not None else tuple(item.inputs.values())
                  for item in failed]
         return start_map(clients, items, **options)  # type: ignore[arg-type]
 

@@ -14,7 +14,7 @@ import concurrent.futures
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Iterator, Mapping
 
 from .. import _loop
@@ -48,6 +48,9 @@ class Item:
     elapsed: float = 0.0
     attempts: int = 0
     cached: bool = False
+    # The input exactly as given, for items never bound (refused or not run): retry_failed
+    # sends it again as it was. None for bound items, whose ``inputs`` hold every parameter.
+    given: tuple[Any] | None = field(default=None, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:

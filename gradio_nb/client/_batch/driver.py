@@ -143,7 +143,11 @@ class Driver:
                 served = 0
                 await asyncio.sleep(0)
         if policy.dead and not policy.source_done:
-            self._fail_unread()
+            error = self._dead_error()
+            self.batch._record_error(error, fatal=self.batch._total is None)
+            await self._end_unread(error)
+        elif policy.stopped and not policy.source_done:
+            await self._end_unread(JobCancelledError("The batch was cancelled before this item ran."))
 
     def _start_next(self, replica: int) -> bool:
         """Read and start the next input. False if nothing was sent (cache hit, bad item, end)."""
@@ -170,7 +174,7 @@ class Driver:
                                                 self.endpoints[replica].fn_index)
         except GradioNBError as exc:  # a bad item fails alone, before anything is sent for it
             policy.release(replica)
-            self._record(index, Item(index, _given(args, kwargs), error=exc))
+            self._record(index, Item(index, _given(args, kwargs), error=exc, given=(item,)))
             return False
         key = self._key(client.src, self.endpoints[replica], values) if self.cache else None
         if key is not None and self.cache is not None:
@@ -261,19 +265,22 @@ class Driver:
         if index in self._pending:
             self._finish_item(index, error=self._dead_error())
 
-    def _fail_unread(self) -> None:
-        """No replica is left. Inputs of known length all get a failed item; a generator is
-        not read further (it may never end): the batch records the error instead."""
-        error = self._dead_error()
-        self.batch._record_error(error, fatal=self.batch._total is None)
-        if self.batch._total is not None:
-            for item in self.source:
-                index = self._read
-                self._read += 1
-                args, kwargs = as_call(item)
-                self._record(index, Item(index, _given(args, kwargs), error=error))
-            self.batch._record_read(self._read)
+    async def _end_unread(self, error: BaseException) -> None:
+        """The batch stops early (cancelled, no replica left). Inputs of known length each get
+        an item with ``error``, so ``results()`` has one slot per input; a generator is not
+        read further (it may never end)."""
         self.policy.source_done = True
+        if self.batch._total is None:
+            return
+        for count, item in enumerate(self.source, 1):
+            index = self._read
+            self._read += 1
+            args, kwargs = as_call(item)
+            self._record(index, Item(index, _given(args, kwargs), error=error, given=(item,)))
+            if count % _YIELD_EVERY == 0:
+                self.batch._record_read(self._read)
+                await asyncio.sleep(0)
+        self.batch._record_read(self._read)
 
     def cancel(self) -> None:
         """Loop thread: stop reading inputs, end waiting items, cancel the jobs in flight."""

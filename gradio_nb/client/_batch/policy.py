@@ -33,7 +33,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .._exceptions import ConnectionFailed, QueueError, TooManyRequestsError
+from .._exceptions import ConnectionFailed, JobLostError, QueueError, TooManyRequestsError
 
 __all__ = ["Outcome", "Verdict", "Start", "Fail", "Policy", "classify"]
 
@@ -63,7 +63,7 @@ def classify(error: BaseException | None) -> Outcome:
         return Outcome.OK
     if isinstance(error, TooManyRequestsError):
         return Outcome.RATE_LIMITED
-    if isinstance(error, QueueError):
+    if isinstance(error, (QueueError, JobLostError)):  # the app is up; this call failed
         return Outcome.RETRYABLE
     if isinstance(error, ConnectionFailed):
         return Outcome.CONNECTION_LOST
