@@ -101,6 +101,7 @@ with gr.Blocks() as demo:
     btn.click(square, [x, delay], y, api_name="square", concurrency_limit=None)
     btn.click(describe, [text, n, shout], [said, length], api_name="describe", concurrency_limit=None)
     btn.click(whoami, text, said, api_name="whoami", concurrency_limit=None)
+    btn.click(square, [x, delay], y, api_name="one_at_a_time", concurrency_limit=1)
     btn.click(stats, None, j, api_name="stats", queue=False)
     btn.click(reset_stats, None, status, api_name="reset_stats", queue=False)
     btn.click(write_file, text, f_out, api_name="write_file", concurrency_limit=None)

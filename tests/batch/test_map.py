@@ -10,6 +10,7 @@ import pytest
 import gradio_nb
 from gradio_nb import AppError, ArgumentError, AsyncClient, Batch, ConfigError, Item, JobCancelledError
 from batch_helpers import app_calls, reset_stats
+from replicas import wait_for
 
 
 def test_map_returns_at_once_and_results_come_in_input_order(client):
@@ -241,3 +242,28 @@ def test_cancel_gives_every_unread_input_of_a_list_a_cancelled_slot(client):
     again = batch.retry_failed()  # the inputs as given, bound or not
     again.cancel()
     assert [i.inputs["x"] for i in again.items] == list(range(10))
+
+
+def test_cancelling_one_queued_item_leaves_the_others_of_the_batch_alone(client):
+    """PROTOCOL.md §9: the batch's jobs share a session, and a cancel under that session would
+    kill its running job; a queued item is cancelled under a hash that owns no task."""
+    reset_stats(client)
+    batch = client.map([{"x": i, "delay": 1.5} for i in (1, 2, 3)], api_name="/one_at_a_time",
+                       concurrency=3, progress=False)
+    driver = batch._driver
+
+    def phases():
+        jobs = {i: p.job for i, p in driver._pending.items() if p.job is not None}
+        if len(jobs) < 3:
+            return None
+        running = [i for i, j in jobs.items() if j.snapshot().processing_at is not None]
+        queued = [i for i, j in jobs.items() if j.snapshot().code.name == "IN_QUEUE"]
+        return (running, queued) if len(running) == 1 and len(queued) == 2 else None
+
+    running, queued = wait_for(phases, timeout=30, what="one item running, two queued")
+    assert driver._pending[queued[0]].job.cancel() is True
+    values = batch.results(timeout=60)
+    assert isinstance(values[queued[0]], JobCancelledError)
+    for index in (running[0], queued[1]):
+        assert values[index] == (index + 1) ** 2
+    assert app_calls(client) == 2  # the cancelled item never ran; the running one was not killed
