@@ -18,7 +18,8 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 from . import _hooks, _loop, _spaces
 from ._app import App
 from ._batch import Batch
-from ._batch.api import start_map, start_sweep
+from ._batch.api import map as batch_map
+from ._batch.api import start_sweep
 from ._exceptions import ConfigError
 from ._handle_file import default_download_dir
 from ._job import Job
@@ -245,6 +246,41 @@ class _ClientBase:
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
         return _hooks.notebook().client_mimebundle(self)
 
+    def map(self, inputs: Any, api_name: str | None = None, *, fn_index: int | None = None,
+            concurrency: int | None = None, retries: int = 3, errors: str = "collect",
+            cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
+            headers: Mapping[str, str] | None = None) -> Batch:
+        """Run an endpoint over ``inputs`` and return the ``Batch`` at once.
+
+        ``inputs``: any iterable, read lazily; each item is a dict (keyword arguments), a tuple
+        (positional) or a bare value (the one parameter); a pandas DataFrame gives one call per
+        row, columns matched to parameter names. Each item is bound and validated like
+        ``predict()``: a bad item fails alone. ``concurrency``: jobs in flight (None picks a
+        bound from the app); ``retries``: per item, for 429/503/lost connections (backoff with
+        jitter, honouring Retry-After; a 429 also lowers the concurrency for a while);
+        ``errors``: "collect" records failures and goes on, "raise" stops at the first;
+        ``cache``: True or a folder, to store results and skip finished items on a re-run;
+        ``progress``: a tqdm bar on stderr.
+
+        The batch's stateless jobs share one session (it is cancelled as a whole); an endpoint
+        with ``gr.State`` runs each item in a fresh session of its own, from the initial State.
+        """
+        return batch_map(self, inputs, api_name, fn_index=fn_index,
+                         concurrency=concurrency, retries=retries, errors=errors, cache=cache,
+                         progress=progress, headers=headers)
+
+    def sweep(self, api_name: str | None = None, *, fn_index: int | None = None,
+              concurrency: int | None = None, retries: int = 3, errors: str = "collect",
+              cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
+              **grid: Any) -> Batch:
+        """Run an endpoint over a grid: lists vary (cartesian product), scalars are fixed,
+        parameters not given keep the app's defaults. Options as in ``map``.
+
+        ``client.sweep(api_name="/predict", text=["a cat", "a dog"], steps=[10, 25, 50])``
+        """
+        return start_sweep([self], api_name=api_name, fn_index=fn_index, grid=grid, options=dict(
+            concurrency=concurrency, retries=retries, errors=errors, cache=cache, progress=progress))
+
     def _check_default_api_name(self, api_name: str | None) -> str | None:
         if api_name is not None:
             self._app.spec.resolve(api_name)  # a wrong default fails now, with the valid names
@@ -402,40 +438,13 @@ class AsyncClient(_ClientBase):
             job.cancel()
             raise
 
-    async def map(self, inputs: Any, api_name: str | None = None, *, fn_index: int | None = None,
-                  concurrency: int | None = None, retries: int = 3, errors: str = "collect",
-                  cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
-                  headers: Mapping[str, str] | None = None) -> Batch:
-        """Run an endpoint over ``inputs`` and return the ``Batch`` at once.
+    async def map(self, inputs: Any, api_name: str | None = None, **options: Any) -> Batch:  # type: ignore[override]
+        """``batch = await client.map(inputs, api_name=...)``: as ``Client.map``."""
+        return _ClientBase.map(self, inputs, api_name, **options)
 
-        ``inputs``: any iterable, read lazily; each item is a dict (keyword arguments), a tuple
-        (positional) or a bare value (the one parameter); a pandas DataFrame gives one call per
-        row, columns matched to parameter names. Each item is bound and validated like
-        ``predict()``: a bad item fails alone. ``concurrency``: jobs in flight (None picks a
-        bound from the app); ``retries``: per item, for 429/503/lost connections (backoff with
-        jitter, honouring Retry-After; a 429 also lowers the concurrency for a while);
-        ``errors``: "collect" records failures and goes on, "raise" stops at the first;
-        ``cache``: True or a folder, to store results and skip finished items on a re-run;
-        ``progress``: a tqdm bar on stderr.
-
-        The batch's stateless jobs share one session (it is cancelled as a whole); an endpoint
-        with ``gr.State`` runs each item in a fresh session of its own, from the initial State.
-        """
-        return start_map([self], inputs, api_name=api_name, fn_index=fn_index,
-                         concurrency=concurrency, retries=retries, errors=errors, cache=cache,
-                         progress=progress, headers=headers)
-
-    async def sweep(self, api_name: str | None = None, *, fn_index: int | None = None,
-                    concurrency: int | None = None, retries: int = 3, errors: str = "collect",
-                    cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
-                    **grid: Any) -> Batch:
-        """Run an endpoint over a grid: lists vary (cartesian product), scalars are fixed,
-        parameters not given keep the app's defaults. Options as in ``map``.
-
-        ``client.sweep(api_name="/predict", text=["a cat", "a dog"], steps=[10, 25, 50])``
-        """
-        return start_sweep([self], api_name=api_name, fn_index=fn_index, grid=grid, options=dict(
-            concurrency=concurrency, retries=retries, errors=errors, cache=cache, progress=progress))
+    async def sweep(self, api_name: str | None = None, **grid_and_options: Any) -> Batch:  # type: ignore[override]
+        """``batch = await client.sweep(api_name=..., **grid)``: as ``Client.sweep``."""
+        return _ClientBase.sweep(self, api_name, **grid_and_options)
 
     async def load_all_endpoints(self) -> None:
         """Also document undocumented endpoints (keyword arguments, defaults, forms)."""
@@ -571,41 +580,6 @@ class Client(_ClientBase):
         except KeyboardInterrupt:
             job.cancel()
             raise
-
-    def map(self, inputs: Any, api_name: str | None = None, *, fn_index: int | None = None,
-            concurrency: int | None = None, retries: int = 3, errors: str = "collect",
-            cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
-            headers: Mapping[str, str] | None = None) -> Batch:
-        """Run an endpoint over ``inputs`` and return the ``Batch`` at once.
-
-        ``inputs``: any iterable, read lazily; each item is a dict (keyword arguments), a tuple
-        (positional) or a bare value (the one parameter); a pandas DataFrame gives one call per
-        row, columns matched to parameter names. Each item is bound and validated like
-        ``predict()``: a bad item fails alone. ``concurrency``: jobs in flight (None picks a
-        bound from the app); ``retries``: per item, for 429/503/lost connections (backoff with
-        jitter, honouring Retry-After; a 429 also lowers the concurrency for a while);
-        ``errors``: "collect" records failures and goes on, "raise" stops at the first;
-        ``cache``: True or a folder, to store results and skip finished items on a re-run;
-        ``progress``: a tqdm bar on stderr.
-
-        The batch's stateless jobs share one session (it is cancelled as a whole); an endpoint
-        with ``gr.State`` runs each item in a fresh session of its own, from the initial State.
-        """
-        return start_map([self], inputs, api_name=api_name, fn_index=fn_index,
-                         concurrency=concurrency, retries=retries, errors=errors, cache=cache,
-                         progress=progress, headers=headers)
-
-    def sweep(self, api_name: str | None = None, *, fn_index: int | None = None,
-              concurrency: int | None = None, retries: int = 3, errors: str = "collect",
-              cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
-              **grid: Any) -> Batch:
-        """Run an endpoint over a grid: lists vary (cartesian product), scalars are fixed,
-        parameters not given keep the app's defaults. Options as in ``map``.
-
-        ``client.sweep(api_name="/predict", text=["a cat", "a dog"], steps=[10, 25, 50])``
-        """
-        return start_sweep([self], api_name=api_name, fn_index=fn_index, grid=grid, options=dict(
-            concurrency=concurrency, retries=retries, errors=errors, cache=cache, progress=progress))
 
     def load_all_endpoints(self) -> None:
         """Also document undocumented endpoints (keyword arguments, defaults, forms)."""

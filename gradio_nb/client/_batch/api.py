@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from .._protocol.endpoints import Endpoint
     from .cache import ResultCache
 
-__all__ = ["map", "start_map", "start_sweep", "default_concurrency"]
+__all__ = ["map", "start_sweep", "default_concurrency"]
 
 _ERRORS = ("collect", "raise")
 
@@ -91,11 +91,11 @@ def _open_cache(cache: Any) -> ResultCache | None:
                       f"got {type(cache).__name__}.")
 
 
-def start_map(
-    clients: Sequence[_ClientBase],
+def map(  # noqa: A001 - the issue's name: gradio_nb.map(clients, inputs, ...)
+    clients: Any,
     inputs: Iterable[Any],
-    *,
     api_name: str | None = None,
+    *,
     fn_index: int | None = None,
     concurrency: int | Sequence[int] | None = None,
     retries: int = 3,
@@ -103,10 +103,16 @@ def start_map(
     cache: bool | str | os.PathLike[str] | None = None,
     progress: bool = True,
     headers: Mapping[str, str] | None = None,
-    _total: int | None = None,
 ) -> Batch:
-    """Check everything that can be checked here, then start the batch on the loop thread."""
-    clients = list(clients)
+    """Run ``api_name`` over ``inputs``, spread over several clients of the same app (replicas).
+
+    Each client keeps its own concurrency (``concurrency=`` one number for each, or a list).
+    When a replica stops answering, its in-flight items move to the others; nothing is lost and
+    nothing that finished runs again. Replicas whose endpoint signatures differ are refused.
+    A single client works too. Everything that can be checked is checked here, in the caller's
+    thread; then the batch starts on the loop thread and the ``Batch`` is returned at once.
+    """
+    clients = list(clients) if isinstance(clients, (list, tuple)) else [clients]
     if not clients:
         raise ConfigError("map() needs at least one client.")
     if errors not in _ERRORS:
@@ -120,7 +126,7 @@ def start_map(
     endpoints = _endpoints(clients, api_name, fn_index)
     caps = _caps(clients, endpoints, concurrency)
     source = rows_of(inputs, endpoints[0])
-    total = _total if _total is not None else known_length(source)
+    total = known_length(source)
     store = _open_cache(cache)
     options = dict(api_name=endpoints[0].api_name, fn_index=endpoints[0].fn_index,
                    concurrency=concurrency, retries=retries, errors=errors, cache=cache,
@@ -131,7 +137,7 @@ def start_map(
         # any endpoint. An item never bound goes again exactly as it was given.
         items = [item.given[0] if item.given is not None else tuple(item.inputs.values())
                  for item in failed]
-        return start_map(clients, items, **options)  # type: ignore[arg-type]
+        return map(clients, items, **options)  # type: ignore[arg-type]
 
     batch = Batch(endpoints[0], total=total, errors=errors, retry=retry)
     policy = Policy(caps, retries=retries)
@@ -152,31 +158,5 @@ def start_sweep(clients: Sequence[_ClientBase], *, api_name: str | None = None,
     """``sweep``: the cartesian product of ``grid`` (lists vary, scalars are fixed)."""
     endpoint = _endpoints(list(clients)[:1], api_name, fn_index)[0]
     items = sweep_grid(endpoint, grid)
-    return start_map(clients, items, api_name=endpoint.api_name, fn_index=endpoint.fn_index,
-                     **dict(options or {}))
+    return map(clients, items, endpoint.api_name, fn_index=endpoint.fn_index, **dict(options or {}))
 
-
-def map(  # noqa: A001 - the issue's name: gradio_nb.map(clients, inputs, ...)
-    clients: Any,
-    inputs: Iterable[Any],
-    api_name: str | None = None,
-    *,
-    fn_index: int | None = None,
-    concurrency: int | Sequence[int] | None = None,
-    retries: int = 3,
-    errors: str = "collect",
-    cache: bool | str | os.PathLike[str] | None = None,
-    progress: bool = True,
-    headers: Mapping[str, str] | None = None,
-) -> Batch:
-    """Run ``api_name`` over ``inputs``, spread over several clients of the same app (replicas).
-
-    Each client keeps its own concurrency (``concurrency=`` one number for each, or a list).
-    When a replica stops answering, its in-flight items move to the others; nothing is lost and
-    nothing that finished runs again. Replicas whose endpoint signatures differ are refused.
-    A single client works too. Returns the ``Batch`` at once.
-    """
-    if not isinstance(clients, (list, tuple)):
-        clients = [clients]
-    return start_map(clients, inputs, api_name=api_name, fn_index=fn_index, concurrency=concurrency,
-                     retries=retries, errors=errors, cache=cache, progress=progress, headers=headers)
