@@ -32,6 +32,9 @@ log = logging.getLogger("gradio_nb")
 # Inputs read (cache hits, refused items) before the driver lets other tasks of the loop run.
 _YIELD_EVERY = 256
 
+# The loop keeps only weak references to tasks: a batch its user dropped still runs to its end.
+_running: set[Driver] = set()
+
 
 @dataclass
 class _Pending:
@@ -77,6 +80,8 @@ class Driver:
         """Loop thread: begin the batch."""
         self._wake = asyncio.Event()
         self._task = asyncio.get_running_loop().create_task(self._run(), name="gradio_nb-batch")
+        _running.add(self)
+        self._task.add_done_callback(lambda _: _running.discard(self))
 
     def live_counts(self) -> tuple[int, int, int]:
         """(running, waiting for a retry, window): read without a lock, for snapshots."""
