@@ -13,6 +13,7 @@ Endpoints (api_name):
   /stream      async generator: yields ``"<i>|<time.time()>"`` n times, ``interval`` s apart
   /echo_file   File -> File, returns the uploaded file (upload + download)
   /sleep       sleeps ``seconds`` then returns ``tag`` (concurrency_limit=None)
+  /calls       how many times /echo has run (queue=False; bench/batch.py counts app calls)
 """
 from __future__ import annotations
 
@@ -30,8 +31,16 @@ os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", "1000000000")
 import gradio as gr  # noqa: E402
 
 
+_calls = {"echo": 0}
+
+
 async def echo(text: str) -> str:
+    _calls["echo"] += 1  # bench/batch.py checks that a cached re-run calls the app zero times
     return text
+
+
+def calls() -> dict:
+    return dict(_calls)
 
 
 async def stream(n: float, interval: float):
@@ -72,6 +81,7 @@ def build() -> gr.Blocks:
         gr.Button("sleep").click(
             sleep, [seconds, text_in], text_out, api_name="sleep", concurrency_limit=None
         )
+        gr.Button("calls").click(calls, None, gr.JSON(), api_name="calls", queue=False)
     return demo
 
 

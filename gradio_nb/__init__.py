@@ -17,6 +17,7 @@ __version__ = "0.1.0"
 from .client import *  # noqa: E402,F403 - the public API is the core's
 from .client import __all__ as _client_all  # noqa: E402
 from .client import _hooks  # noqa: E402
+from .client import map  # noqa: E402,A004 - public, but not in __all__ (see client/__init__)
 
 __all__ = [*_client_all, "__version__", "load_ipython_extension", "unload_ipython_extension"]
 

@@ -7,17 +7,21 @@ from ._httpx_cli import defer_httpx_cli
 
 defer_httpx_cli()  # before anything imports httpx: see _httpx_cli
 
+from ._batch import Batch, BatchSnapshot, Item  # noqa: E402
+from ._batch.api import map  # noqa: E402,A004 - gradio_nb.map(clients, inputs, ...)
 from ._client import AsyncClient, Client  # noqa: E402
 from ._exceptions import (
     AppError,
     ArgumentError,
     AuthenticationError,
+    CacheError,
     ConfigError,
     ConnectionFailed,
     EndpointNotFoundError,
     FileInputError,
     GradioNBError,
     JobCancelledError,
+    JobLostError,
     JobTimeoutError,
     ProtocolError,
     QueueError,
@@ -38,6 +42,9 @@ __all__ = [
     "ArgumentError",
     "AsyncClient",
     "AuthenticationError",
+    "Batch",
+    "BatchSnapshot",
+    "CacheError",
     "Client",
     "ConfigError",
     "ConnectionFailed",
@@ -46,8 +53,10 @@ __all__ = [
     "FileData",
     "FileInputError",
     "GradioNBError",
+    "Item",
     "Job",
     "JobCancelledError",
+    "JobLostError",
     "JobSnapshot",
     "JobTimeoutError",
     "Log",
@@ -67,3 +76,5 @@ __all__ = [
     "file",
     "handle_file",
 ]
+# ``map`` is public (``gradio_nb.map(clients, inputs)``) but stays out of ``__all__``: a star
+# import must not shadow the builtin ``map``.

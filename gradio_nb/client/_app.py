@@ -89,6 +89,8 @@ class App:
         self._idle_sessions: list[Session] = []  # finished cleanly, ready for the next job
         # Earlier state sessions (before reset_session) whose jobs are still running.
         self._draining: weakref.WeakSet[Session] = weakref.WeakSet()
+        # Sessions shared by the stateless jobs of a batch (``batch_session``).
+        self._batch_sessions: set[Session] = set()
         self._tasks: set[asyncio.Task[Any]] = set()
         # Per-event protocols (ws, sse): the task that holds each job's connection; cancelling
         # it closes the connection, which is how those servers hear of a cancel.
@@ -236,6 +238,33 @@ class App:
         self._job_sessions[session.hash] = session
         return session
 
+    def batch_session(self, endpoint: Endpoint) -> Session | None:
+        """The session for a batch's jobs: one shared by all of them for a stateless endpoint
+        (a batch is cancelled as a whole, so Gradio's per-session cancel scope costs nothing),
+        or None for an endpoint with State: each of its items then runs in a fresh session of
+        its own, from the State's initial value (``fresh_session``)."""
+        if endpoint.has_state:
+            return None
+        session = self._new_session(new_session_hash())
+        self._batch_sessions.add(session)
+        return session
+
+    def fresh_session(self) -> Session:
+        """A new session for one job, never one used before (State starts from its initial
+        value); it ends with its job and is not reused."""
+        session = self._new_session(new_session_hash(), per_job=True)
+        session.retire()
+        self._job_sessions[session.hash] = session
+        return session
+
+    async def end_batch_session(self, session: Session) -> None:
+        """The batch is over: close its session once nothing is pending on it."""
+        self._batch_sessions.discard(session)
+        if session.pending:
+            self._draining.add(session)
+        else:
+            await session.aclose()
+
     def _session_idle(self, session: Session) -> None:
         """A job session has nothing in flight: keep it for the next job if it ended cleanly."""
         self._job_sessions.pop(session.hash, None)
@@ -255,21 +284,23 @@ class App:
 
     # -- running jobs ------------------------------------------------------------------------------
 
-    def start(self, job: Job, values: list[Any], headers: Mapping[str, str] | None) -> None:
-        """Begin running ``job`` (loop thread; returns at once)."""
+    def start(self, job: Job, values: list[Any], headers: Mapping[str, str] | None,
+              session: Session | None = None) -> None:
+        """Begin running ``job`` (loop thread; returns at once), in ``session`` if given."""
         if self.closed:
             self._fail(job, ConnectionFailed("This client is closed; create a new one."))
             return
-        task = asyncio.get_running_loop().create_task(self._run(job, values, headers))
+        task = asyncio.get_running_loop().create_task(self._run(job, values, headers, session))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         if self.features.per_event or not self.features.queue:
             self._event_tasks[job] = task
             task.add_done_callback(lambda _, job=job: self._event_tasks.pop(job, None))
 
-    async def _run(self, job: Job, values: list[Any], headers: Mapping[str, str] | None) -> None:
+    async def _run(self, job: Job, values: list[Any], headers: Mapping[str, str] | None,
+                   session: Session | None = None) -> None:
         endpoint = job.endpoint
-        session = self._session_for(endpoint)
+        session = session or self._session_for(endpoint)
         job.session_hash = session.hash
         try:
             labels = [p.label or p.name for p in endpoint.parameters]
@@ -313,7 +344,7 @@ class App:
             self._fail(job, ProtocolError(f"Submitting {endpoint.name} failed: {exc!r}"))
         finally:
             if (job.event_id is None or self.features.per_event or not self.features.queue) \
-                    and session is not self.state_session:
+                    and session.hash in self._job_sessions:
                 self._session_idle(session)  # never joined, or no reader: nothing else ends it
 
     async def _run_per_event(self, job: Job, payload: dict[str, Any], headers: dict[str, str]) -> None:
@@ -499,10 +530,20 @@ class App:
             return
         payload = {"session_hash": job.session_hash, "fn_index": job.endpoint.fn_index,
                    "event_id": job.event_id}
+        batch = next((s for s in self._batch_sessions if s.hash == job.session_hash), None)
+        queued = batch is not None and job._jobstate.processing_at is None
+        if queued:
+            # A queued job of a batch: cancel it under a hash that owns no task, so the app
+            # only drops it from its queue and the batch's running jobs live on (PROTOCOL.md
+            # §9). The app then never reports it: stop routing it here.
+            payload["session_hash"] = new_session_hash()
         try:
             await self.transport.request("POST", self.routes.cancel, what="Cancelling", json=payload)
         except GradioNBError as exc:
             log.warning("cancel request failed: %s", exc)
+        if queued and batch is not None:
+            batch.forget(job.event_id)
+            return
         shared = self._shared_session_of(job)
         if shared is not None:
             self._fail_collateral(job, shared)
@@ -541,14 +582,18 @@ class App:
 
     def _shared_session_of(self, job: Job) -> Session | None:
         """The client's session (current or draining) that ``job`` ran in, if it shared one."""
-        return next((s for s in (self.state_session, *self._draining)
+        return next((s for s in (self.state_session, *self._draining, *self._batch_sessions)
                      if s.hash == job.session_hash), None)
 
     def _fail_collateral(self, cancelled: Job, session: Session) -> None:
         """Gradio also kills the *running* jobs of the same endpoint in the same session; they
         would never hear of it (PROTOCOL.md §9), so end them here."""
-        why = ("the client's session, which keeps the app's State" if cancelled.endpoint.has_state
-               else "the client's session (isolate_jobs=False)")
+        if cancelled.endpoint.has_state:
+            why = "the client's session, which keeps the app's State"
+        elif session in self._batch_sessions:
+            why = "its batch's session"
+        else:
+            why = "the client's session (isolate_jobs=False)"
         for other in list(session.pending.values()):
             if other is cancelled or other.endpoint.fn_index != cancelled.endpoint.fn_index:
                 continue
@@ -571,7 +616,8 @@ class App:
     async def _close(self) -> None:
         self.closed = True
         try:
-            sessions = [self.state_session, *self._job_sessions.values(), *self._draining]
+            sessions = [self.state_session, *self._job_sessions.values(), *self._draining,
+                        *self._batch_sessions]
             pending = [job for s in sessions for job in s.pending.values()]
             error = ConnectionFailed("The client was closed while this job was pending.")
             for session in sessions:

@@ -20,6 +20,9 @@ from typing import Any, Callable, Literal, Mapping, Sequence
 from . import _hooks, _loop, _spaces
 from ._api import AsyncEndpointFunction, EndpointFunction, EndpointNamespace, PendingNamespace
 from ._app import App
+from ._batch import Batch
+from ._batch.api import map as batch_map
+from ._batch.api import start_sweep
 from ._exceptions import ArgumentError, ConfigError, ConnectionFailed
 from ._handle_file import default_download_dir
 from ._job import Job
@@ -441,6 +444,41 @@ class _ClientBase:
             headers["x-ip-token"] = request.headers["x-ip-token"]
         return headers
 
+    def map(self, inputs: Any, api_name: str | None = None, *, fn_index: int | None = None,
+            concurrency: int | None = None, retries: int = 3, errors: str = "collect",
+            cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
+            headers: Mapping[str, str] | None = None) -> Batch:
+        """Run an endpoint over ``inputs`` and return the ``Batch`` at once.
+
+        ``inputs``: any iterable, read lazily; each item is a dict (keyword arguments), a tuple
+        (positional) or a bare value (the one parameter); a pandas DataFrame gives one call per
+        row, columns matched to parameter names. Each item is bound and validated like
+        ``predict()``: a bad item fails alone. ``concurrency``: jobs in flight (None picks a
+        bound from the app); ``retries``: per item, for 429/503/lost connections (backoff with
+        jitter, honouring Retry-After; a 429 also lowers the concurrency for a while);
+        ``errors``: "collect" records failures and goes on, "raise" stops at the first;
+        ``cache``: True or a folder, to store results and skip finished items on a re-run;
+        ``progress``: a tqdm bar on stderr.
+
+        The batch's stateless jobs share one session (it is cancelled as a whole); an endpoint
+        with ``gr.State`` runs each item in a fresh session of its own, from the initial State.
+        """
+        return batch_map(self, inputs, api_name, fn_index=fn_index,
+                         concurrency=concurrency, retries=retries, errors=errors, cache=cache,
+                         progress=progress, headers=headers)
+
+    def sweep(self, api_name: str | None = None, *, fn_index: int | None = None,
+              concurrency: int | None = None, retries: int = 3, errors: str = "collect",
+              cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
+              **grid: Any) -> Batch:
+        """Run an endpoint over a grid: lists vary (cartesian product), scalars are fixed,
+        parameters not given keep the app's defaults. Options as in ``map``.
+
+        ``client.sweep(api_name="/predict", text=["a cat", "a dog"], steps=[10, 25, 50])``
+        """
+        return start_sweep([self], api_name=api_name, fn_index=fn_index, grid=grid, options=dict(
+            concurrency=concurrency, retries=retries, errors=errors, cache=cache, progress=progress))
+
     def _check_default_api_name(self, api_name: str | None) -> str | None:
         if api_name is not None:
             self._app.spec.resolve(api_name)  # a wrong default fails now, with the valid names
@@ -512,8 +550,13 @@ class _ClientBase:
         headers: Mapping[str, str] | None,
         result_callbacks: Callable[..., Any] | Sequence[Callable[..., Any]] | None,
         refused: ArgumentError | None = None,
+        *,
+        session: Any = None,
+        announce: bool = True,
     ) -> Job:
-        """A job for the call, started on the loop thread; or, ``refused``, one failed with it."""
+        """A job for the call, started on the loop thread (in ``session``, for batches); or,
+        ``refused``, one failed with it. ``announce=False`` keeps it out of the notebook's job
+        list (a batch shows as one)."""
         app = self._app
         job = Job(
             endpoint, arguments, canceller=app.request_cancel, diffs=app.features.diffs,
@@ -533,10 +576,10 @@ class _ClientBase:
             job.add_done_callback(on_done)
         if refused is not None:
             job._fail_before_sending(refused)
-        if _hooks.on_job is not None:
+        if announce and _hooks.on_job is not None:
             _hooks.on_job(job)
         if refused is None:
-            _loop.call_soon(app.start, job, values, dict(headers) if headers else None)
+            _loop.call_soon(app.start, job, values, dict(headers) if headers else None, session)
         return job
 
 
@@ -641,6 +684,14 @@ class AsyncClient(_ClientBase):
         except asyncio.CancelledError:
             job.cancel()
             raise
+
+    async def map(self, inputs: Any, api_name: str | None = None, **options: Any) -> Batch:  # type: ignore[override]
+        """``batch = await client.map(inputs, api_name=...)``: as ``Client.map``."""
+        return _ClientBase.map(self, inputs, api_name, **options)
+
+    async def sweep(self, api_name: str | None = None, **grid_and_options: Any) -> Batch:  # type: ignore[override]
+        """``batch = await client.sweep(api_name=..., **grid)``: as ``Client.sweep``."""
+        return _ClientBase.sweep(self, api_name, **grid_and_options)
 
     async def load_all_endpoints(self) -> None:
         """Also document undocumented endpoints (keyword arguments, defaults, forms)."""

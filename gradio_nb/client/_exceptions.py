@@ -7,6 +7,7 @@
     │   └── FileInputError                  handle_file on a missing path, a directory, too big...
     ├── ConnectionFailed                    the app could not be reached or went away
     │   └── ServerStoppedError              the server ended a stream with jobs pending
+    │       └── JobLostError                the app reported an error for one job (unexpected_error)
     ├── ProtocolError                       the server spoke the protocol badly
     ├── AuthenticationError                 login refused / credentials missing (401/400 on login)
     ├── TooManyRequestsError                HTTP 429
@@ -15,6 +16,7 @@
     ├── AppError                            the app's function raised (gr.Error or otherwise)
     ├── JobCancelledError (also concurrent.futures.CancelledError)
     ├── JobTimeoutError (also TimeoutError) result(timeout=...) ran out
+    ├── CacheError                          a batch cache folder cannot be used (corrupt, foreign)
     └── SpaceError (also ValueError)        a Hugging Face Space cannot be used
         └── SpaceStageError                 BUILD_ERROR, PAUSED, ... or waited too long
 
@@ -38,6 +40,7 @@ __all__ = [
     "FileInputError",
     "ConnectionFailed",
     "ServerStoppedError",
+    "JobLostError",
     "ProtocolError",
     "AuthenticationError",
     "TooManyRequestsError",
@@ -46,6 +49,7 @@ __all__ = [
     "AppError",
     "JobCancelledError",
     "JobTimeoutError",
+    "CacheError",
     "SpaceError",
     "SpaceStageError",
 ]
@@ -77,6 +81,11 @@ class ConnectionFailed(GradioNBError, ConnectionError):
 
 class ServerStoppedError(ConnectionFailed):
     """Raised for jobs still pending when the server stops or cuts their stream."""
+
+
+class JobLostError(ServerStoppedError):
+    """Raised when the app reports an error for one job (its worker failed) while the
+    connection itself stays up: worth retrying, and no sign that the app went away."""
 
 
 class ProtocolError(GradioNBError):
@@ -135,6 +144,10 @@ class JobCancelledError(GradioNBError, concurrent.futures.CancelledError):
 
 class JobTimeoutError(GradioNBError, TimeoutError):
     """Raised when ``Job.result(timeout=...)`` runs out before the job finished."""
+
+
+class CacheError(GradioNBError):
+    """Raised when a batch cache cannot be used: corrupt, foreign, or of another format."""
 
 
 class SpaceError(GradioNBError, ValueError):

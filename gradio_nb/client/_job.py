@@ -257,6 +257,14 @@ class Job(concurrent.futures.Future):  # type: ignore[type-arg]
 
         super().add_done_callback(call)
 
+    def _when_done(self, fn: Callable[[Job], Any]) -> None:
+        """Call ``fn(job)`` where the job ends (the loop thread), or at once if it has ended.
+
+        For the core's own bookkeeping (batches), which must not wait for the callback thread:
+        ``fn`` must be quick and must not block.
+        """
+        concurrent.futures.Future.add_done_callback(self, lambda _: fn(self))
+
     def running(self) -> bool:
         """True from submit until the job ends, queued included, as in gradio_client.
 

@@ -20,7 +20,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # A test that runs a notebook first also starts the demo app: allow for a loaded machine.
 pytestmark = pytest.mark.timeout(600)
 
-NAMES = ["quickstart", "files_and_media", "state_and_sessions", "async", "spaces"]
+NAMES = ["quickstart", "files_and_media", "state_and_sessions", "async", "spaces", "batch"]
 sys.path.insert(0, str(NOTEBOOKS))
 import sync  # noqa: E402  (notebooks/sync.py)
 
@@ -165,3 +165,14 @@ def test_spaces_outputs(executed):
     requests = run.text(18)
     assert "GET /api/spaces/gradio-nb/building/runtime" in requests
     assert "POST /api/spaces/gradio-nb/demo/duplicate" in requests
+
+
+def test_batch_outputs(executed, demo_app):
+    run = executed("batch")
+    assert "predict(a=4, operation='add', b=5, api_name=\"/calculate\")" in run.text(3)
+    assert "[3, 42, 2.5, AppError('Cannot divide by zero.'), -3]" in run.text(5)
+    assert "Cannot divide by zero." in run.text(8)
+    assert "20 calls, 0 failed" in run.text(10)
+    assert "image/png" in run.mimetypes(11)  # the plot of the sweep
+    assert "4 of 5 from the cache; 1 failed" in run.text(13)
+    assert "done=40 failed=0 running=0" in run.text(15)

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from .._exceptions import AppError, ProtocolError, QueueError, ServerStoppedError
+from .._exceptions import AppError, JobLostError, ProtocolError, QueueError
 from .diff import apply_output_diffs
 from .messages import (
     Estimation,
@@ -263,7 +263,7 @@ class JobState:
             return None
         if isinstance(message, UnexpectedError):
             self._finish(now, success=False)
-            self.error = ServerStoppedError(
+            self.error = JobLostError(
                 f"The server reported an error for this job: {message.message or 'unexpected error'}"
             )
             return None
