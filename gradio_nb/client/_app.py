@@ -331,7 +331,7 @@ class App:
             if previous is not None:
                 await asyncio.gather(previous, return_exceptions=True)
             try:
-                processed = await self.files.process_outputs(values)
+                processed = await self.files.process_outputs(values, final=event.final)
             except GradioNBError as exc:
                 job._fail_delivery(exc)
                 return
