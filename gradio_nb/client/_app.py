@@ -243,10 +243,11 @@ class App:
         job._request = (values, headers)
         self._spawn(self._run(job, values, headers))
 
-    def _spawn(self, coro: Any) -> None:
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
         task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _run(self, job: Job, values: list[Any], headers: Mapping[str, str] | None) -> None:
         endpoint = job.endpoint
@@ -417,18 +418,19 @@ class App:
             job._state = JobState(diffs=job._state.diffs, logs=[*job._state.logs, note])
             job.event_id = job.session_hash = None
         job._notify(wake=False)
-        self._spawn(self._run_again(job, delay))
+        job._retry_wait = self._spawn(self._run_again(job, delay))
         return True
 
     async def _run_again(self, job: Job, delay: float) -> None:
         try:
             await asyncio.sleep(delay)
         except asyncio.CancelledError:
-            self._fail(job, ConnectionFailed("The client was closed before the job was retried."))
+            if not job._cancel_requested:  # else job.cancel() ended the wait, and the job
+                self._fail(job, ConnectionFailed("The client was closed before the job was retried."))
             raise
-        if not job._cancel_requested:  # a cancel meanwhile ended the job here already
-            values, headers = job._request  # type: ignore[misc]
-            await self._run(job, values, headers)
+        job._retry_wait = None
+        values, headers = job._request  # type: ignore[misc]
+        await self._run(job, values, headers)
 
     def _warn_if_token_refused(self, job: Job, message: Log) -> None:
         """ZeroGPU's "Falling back to IP-based quotas" gr.Warning, as a Python warning that
@@ -470,10 +472,10 @@ class App:
             # the app may still run (and report) the cancelled event: no later job shares that
             session.retire()
         self._cancel_locally(job)
-        if job.event_id is not None:  # else _run sends the cancel right after its join
-            task = asyncio.get_running_loop().create_task(self._send_cancel(job))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if job._retry_wait is not None:  # waiting to be submitted again: nothing on the server
+            job._retry_wait.cancel()
+        elif job.event_id is not None:  # else _run sends the cancel right after its join
+            self._spawn(self._send_cancel(job))
         return True
 
     def _cancel_locally(self, job: Job) -> None:

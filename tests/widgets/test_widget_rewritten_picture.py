@@ -20,19 +20,7 @@ from PIL import Image
 from gradio_nb import Client
 from gradio_nb.widgets._card import LiveOutput
 
-HERE = Path(__file__).resolve().parent
 SIZE = (48, 32)  # the app's picture
-
-
-@pytest.fixture(scope="module")
-def rewrite_app(tmp_path_factory):
-    from servers import GradioServer
-
-    server = GradioServer(HERE / "apps" / "rewrite_app.py", temp_dir=tmp_path_factory.mktemp("gradio-tmp"),
-                          log_dir=tmp_path_factory.mktemp("rewrite-app-logs"), startup_timeout=300)
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -15,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from gradio_nb import AppError, AsyncClient, Client, ZeroGPUQuotaError, ZeroGPUUnavailableError
+from gradio_nb import (
+    AppError,
+    AsyncClient,
+    Client,
+    JobCancelledError,
+    ZeroGPUQuotaError,
+    ZeroGPUUnavailableError,
+)
 from gradio_nb.client._exceptions import ZeroGPUTokenWarning
 
 HERE = Path(__file__).resolve().parent
@@ -150,14 +157,20 @@ def test_async_client_raises_the_same_errors(standin):
     asyncio.run(main())
 
 
-def test_cancel_during_a_retry_wait_ends_the_job_without_another_call(connect):
+def test_cancel_during_a_retry_wait_ends_the_job_without_another_call(connect, monkeypatch):
+    from gradio_nb.client import _app
+
+    # The third retry waits an hour: only the cancel can end that wait.
+    monkeypatch.setattr(_app, "_backoff", lambda attempt, hint=None: 3600.0 if attempt >= 2 else 0.1)
     key = f"cancel-{uuid.uuid4().hex}"
-    client = connect(retries=6)  # backoffs 0.5, 1, 2, 4 s...
+    client = connect(retries=6)
     job = client.submit(key, 50, "no_gpu", api_name="/flaky")
     _wait_for(lambda: job.done() or any("Retry 3 of 6" in entry.log for entry in job.logs))
-    assert job.cancel() is True  # waiting 2 s before the fourth call
+    assert job.cancel() is True
     assert job.snapshot().cancelled
-    _wait_for(lambda: not client._app._tasks)  # the pending retry ended without calling
+    with pytest.raises(JobCancelledError):
+        job.result(timeout=10)
+    _wait_for(lambda: not client._app._tasks)  # the wait ended, without a fourth call
     assert _ledger(client, key) == ["ZeroGPU client error"] * 3
 
 
