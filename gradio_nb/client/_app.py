@@ -7,6 +7,7 @@ callbacks run on the loop thread (``_loop.py``); the public classes only forward
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
 import warnings
@@ -318,7 +319,7 @@ class App:
 
     def _deliver(self, job: Job, message: Message) -> None:
         if isinstance(message, Log):
-            self._warn_if_token_refused(job, message)
+            message = self._warn_if_token_refused(job, message)
         elif isinstance(message, ProcessCompleted) and self._retry_without_gpu(job, message):
             return
         if job._cancel_requested and isinstance(message, ProcessCompleted):
@@ -432,14 +433,15 @@ class App:
         values, headers = job._request  # type: ignore[misc]
         await self._run(job, values, headers)
 
-    def _warn_if_token_refused(self, job: Job, message: Log) -> None:
-        """ZeroGPU's "Falling back to IP-based quotas" gr.Warning, as a Python warning that
-        never shows a secret (the app's reason could quote the token)."""
+    def _warn_if_token_refused(self, job: Job, message: Log) -> Log:
+        """ZeroGPU's "Falling back to IP-based quotas" gr.Warning, as a Python warning. Returns
+        the log line to keep, without a secret the app's reason could quote (the token)."""
         reason = token_fallback_reason(message.title, message.log)
         if reason is None:
-            return
+            return message
+        text = message.log
         for secret in self.transport.secrets(job._request[1] if job._request else None):
-            reason = reason.replace(secret, "***")
+            reason, text = reason.replace(secret, "***"), text.replace(secret, "***")
         why = f" ({reason})" if reason else ""
         warnings.warn(
             f"{self.transport.space_id or self.transport.src} did not accept the Hugging Face "
@@ -449,6 +451,7 @@ class App:
             "(token=..., HF_TOKEN or `hf auth login`).",
             ZeroGPUTokenWarning, stacklevel=2,
         )
+        return dataclasses.replace(message, log=text)
 
     # -- cancelling ------------------------------------------------------------------------------
 

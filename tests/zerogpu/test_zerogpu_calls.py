@@ -196,9 +196,34 @@ def test_rejected_token_warns_without_showing_it(connect):
     client = connect(headers={"authorization": f"Bearer {token}"})
     with warnings.catch_warnings(record=True) as seen:
         warnings.simplefilter("always")
-        assert client.predict("a cat", 1, api_name="/generate") == "painted a cat (1s of GPU)"
+        job = client.submit("a cat", 1, api_name="/generate")
+        assert job.result(timeout=60) == "painted a cat (1s of GPU)"
     ours = [w for w in seen if issubclass(w.category, ZeroGPUTokenWarning)]
     assert len(ours) == 1, [str(w.message) for w in seen]
     text = str(ours[0].message)
     assert "did not accept the Hugging Face token sent with /generate (token *** is not valid)" in text
-    assert token not in text and token[6:] not in text
+    # The stand-in quotes the token in its warning, as a careless app could: the job's log
+    # (what the card and status() show) keeps the line, without the token.
+    (line,) = [e.log for e in job.logs if e.title == "ZeroGPU client warning"]
+    assert line == "Falling back to IP-based quotas (token *** is not valid)"
+    for shown in (text, line, repr(job.logs), str(job.status())):
+        assert token not in shown and token[6:] not in shown
+
+
+def test_the_job_card_shows_the_refusal_and_what_to_do(connect):
+    from gradio_nb.widgets._card import final_rendering
+
+    client = connect()
+    job = client.submit("a cat", QUOTA + 1, api_name="/generate")
+    with pytest.raises(ZeroGPUQuotaError):
+        job.result(timeout=60)
+    card = final_rendering(job.snapshot(), job.endpoint)
+    assert "<b>ZeroGPU quota exceeded</b>" in card.html
+    assert "Space app has reached its GPU limit." in card.text
+    assert 'Client(src, token=&quot;hf_...&quot;)' in card.html and 'Client(src, token="hf_...")' in card.text
+    key = f"card-{uuid.uuid4().hex}"
+    retried = connect(retries=2).submit(key, 1, "queue_timeout", api_name="/flaky")
+    retried.result(timeout=60)
+    card = final_rendering(retried.snapshot(), retried.endpoint)
+    assert "No GPU was available after 60s. Retry later. Retry 1 of 2 in 0.5 s." in card.text
+    assert f"{key}: ok after 1 refusals" in card.text
