@@ -178,8 +178,9 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
-# Headers that say who calls: a Space's ZeroGPU quota follows them.
-_IDENTITY_HEADERS = frozenset({"x-ip-token", "x-hf-authorization", "authorization"})
+# Headers of the user's that say who calls: a Space's ZeroGPU quota follows them. (A user's own
+# x-hf-authorization never leaves: the header policy sends only the client's token.)
+_IDENTITY_HEADERS = frozenset({"x-ip-token", "authorization"})
 
 
 class Transport:
