@@ -7,9 +7,12 @@ callbacks run on the loop thread (``_loop.py``); the public classes only forward
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import time
+import warnings
 import weakref
+from datetime import datetime
 from typing import Any, Mapping
 
 from . import _loop
@@ -21,14 +24,18 @@ from ._exceptions import (
     ProtocolError,
     QueueError,
     TooManyRequestsError,
+    ZeroGPUTokenWarning,
+    ZeroGPUUnavailableError,
+    _ZeroGPUError,
 )
 from ._files import FileHandler
 from ._job import Job
 from ._protocol.diff import DiffError
 from ._protocol.endpoints import AppSpec, Endpoint, build_app_spec
-from ._protocol.job_state import IllegalTransition, OutputEvent
-from ._protocol.messages import Message, ProcessCompleted
+from ._protocol.job_state import IllegalTransition, JobState, OutputEvent, app_error_from_payload
+from ._protocol.messages import Log, Message, ProcessCompleted
 from ._protocol.routes import ProtocolFeatures, Routes, protocol_features
+from ._protocol.zerogpu import token_fallback_reason, zerogpu_advice
 from ._session import HeartbeatStream, Session, new_session_hash
 from ._transport import Transport
 
@@ -40,6 +47,12 @@ log = logging.getLogger("gradio_nb")
 _IDLE_SESSIONS = 64
 
 _live_apps: "weakref.WeakSet[App]" = weakref.WeakSet()
+
+
+def _backoff(attempt: int, hint: float | None = None) -> float:
+    """Seconds before retry number ``attempt`` (from 0): the server's hint if it gave one, else
+    0.5 s doubling up to 30 s; never more than a minute."""
+    return min(hint if hint is not None else min(0.5 * 2**attempt, 30.0), 60.0)
 
 
 async def _close_live_apps() -> None:
@@ -258,9 +271,14 @@ class App:
         if self.closed:
             self._fail(job, ConnectionFailed("This client is closed; create a new one."))
             return
-        task = asyncio.get_running_loop().create_task(self._run(job, values, headers, session))
+        job._request = (values, headers)
+        self._spawn(self._run(job, values, headers, session))
+
+    def _spawn(self, coro: Any) -> asyncio.Task[Any]:
+        task = asyncio.get_running_loop().create_task(coro)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        return task
 
     async def _run(self, job: Job, values: list[Any], headers: Mapping[str, str] | None,
                    session: Session | None = None) -> None:
@@ -323,15 +341,18 @@ class App:
             except (TooManyRequestsError, QueueError) as exc:
                 if attempt >= self.transport.retries:
                     raise
-                hint = getattr(exc, "retry_after", None)
-                delay = hint if hint is not None else min(0.5 * 2**attempt, 30.0)
+                delay = _backoff(attempt, getattr(exc, "retry_after", None))
                 attempt += 1
                 log.info("join refused (%s); retry %d in %.1f s", type(exc).__name__, attempt, delay)
-                await asyncio.sleep(min(delay, 60.0))
+                await asyncio.sleep(delay)
 
     # -- delivering messages -----------------------------------------------------------------------
 
     def _deliver(self, job: Job, message: Message) -> None:
+        if isinstance(message, Log):
+            message = self._warn_if_token_refused(job, message)
+        elif isinstance(message, ProcessCompleted) and self._retry_without_gpu(job, message):
+            return
         if job._cancel_requested and isinstance(message, ProcessCompleted):
             # The app's answer to our cancel. It queued it after killing the endpoint's running
             # tasks in the session, so their process_starts came before it on this stream: the
@@ -348,6 +369,8 @@ class App:
         if event is not None:
             self._emit(job, event)
         elif job._state.done:
+            if isinstance(job._state.error, _ZeroGPUError):
+                self._advise(job, job._state.error)
             self._after_outputs(job, job._settle)
 
     def _emit(self, job: Job, event: OutputEvent) -> None:
@@ -362,7 +385,7 @@ class App:
             if previous is not None:
                 await asyncio.gather(previous, return_exceptions=True)
             try:
-                processed = await self.files.process_outputs(values)
+                processed = await self.files.process_outputs(values, final=event.final)
             except GradioNBError as exc:
                 job._fail_delivery(exc)
                 return
@@ -392,6 +415,75 @@ class App:
         job._update(lambda state: state.fail(error, now))
         self._after_outputs(job, job._settle)
 
+    # -- ZeroGPU ---------------------------------------------------------------------------------
+
+    def _calls_with_identity(self, job: Job) -> bool:
+        """Whether ``job`` was sent with an HF token or a forwarded visitor's ``x-ip-token``."""
+        return self.transport.identifies_caller(job._request[1] if job._request else None)
+
+    def _advise(self, job: Job, error: _ZeroGPUError) -> None:
+        """Append what the user can do to a ZeroGPU refusal (needs the client's context)."""
+        error._advise(zerogpu_advice(
+            error, token_sent=self._calls_with_identity(job), space_id=self.transport.space_id,
+            now=datetime.now(), attempts=job._retried,
+        ))
+
+    def _retry_without_gpu(self, job: Job, message: ProcessCompleted) -> bool:
+        """ZeroGPU found no GPU for ``job``: with ``retries`` left, submit it again after the
+        backoff of a refused join, and return True. Only before any output (a generator that
+        already yielded would start over) and never for a cancelled job."""
+        if (message.success or job._cancel_requested or job._request is None or job._outputs
+                or job._retried >= self.transport.retries):
+            return False
+        error = app_error_from_payload(message.output, message.title)
+        if not isinstance(error, ZeroGPUUnavailableError):
+            return False
+        delay = _backoff(job._retried)
+        job._retried += 1
+        for session in (self._job_sessions.get(job.session_hash or ""), self._shared_session_of(job)):
+            if session is not None:
+                session.forget(job.event_id or "")
+        note = Log(job.event_id, f"{error.app_message.rstrip(' .')}. Retry {job._retried} of "
+                   f"{self.transport.retries} in {delay:.1f} s.", level="warning", title=error.title)
+        log.info("%s: no GPU (%s); retry %d in %.1f s", job.endpoint.name, error.reason, job._retried, delay)
+        with job._lock:
+            job._state = JobState(diffs=job._state.diffs, logs=[*job._state.logs, note])
+            job.event_id = job.session_hash = None
+        job._notify(wake=False)
+        job._retry_wait = self._spawn(self._run_again(job, delay))
+        return True
+
+    async def _run_again(self, job: Job, delay: float) -> None:
+        try:
+            await asyncio.sleep(delay)
+        except asyncio.CancelledError:
+            if not job._cancel_requested:  # else job.cancel() ended the wait, and the job
+                self._fail(job, ConnectionFailed("The client was closed before the job was retried."))
+            raise
+        job._retry_wait = None
+        values, headers = job._request  # type: ignore[misc]
+        await self._run(job, values, headers)
+
+    def _warn_if_token_refused(self, job: Job, message: Log) -> Log:
+        """ZeroGPU's "Falling back to IP-based quotas" gr.Warning, as a Python warning. Returns
+        the log line to keep, without a secret the app's reason could quote (the token)."""
+        reason = token_fallback_reason(message.title, message.log)
+        if reason is None:
+            return message
+        text = message.log
+        for secret in self.transport.secrets(job._request[1] if job._request else None):
+            reason, text = reason.replace(secret, "***"), text.replace(secret, "***")
+        why = f" ({reason})" if reason else ""
+        warnings.warn(
+            f"{self.transport.space_id or self.transport.src} did not accept the Hugging Face "
+            f"token sent with {job.endpoint.name}{why}: ZeroGPU counts this call against your IP "
+            "address's smaller quota. Check that the token is valid and not expired "
+            "(https://huggingface.co/settings/tokens), and that it is the one you meant to pass "
+            "(token=..., HF_TOKEN or `hf auth login`).",
+            ZeroGPUTokenWarning, stacklevel=2,
+        )
+        return dataclasses.replace(message, log=text)
+
     # -- cancelling ------------------------------------------------------------------------------
 
     def request_cancel(self, job: Job) -> bool:
@@ -414,10 +506,10 @@ class App:
             # the app may still run (and report) the cancelled event: no later job shares that
             session.retire()
         self._cancel_locally(job)
-        if job.event_id is not None:  # else _run sends the cancel right after its join
-            task = asyncio.get_running_loop().create_task(self._send_cancel(job))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
+        if job._retry_wait is not None:  # waiting to be submitted again: nothing on the server
+            job._retry_wait.cancel()
+        elif job.event_id is not None:  # else _run sends the cancel right after its join
+            self._spawn(self._send_cancel(job))
         return True
 
     def _cancel_locally(self, job: Job) -> None:

@@ -382,8 +382,8 @@ class AsyncClient(_ClientBase):
         """Connect to a Gradio app (URL) or a Hugging Face Space (``owner/name``).
 
         Beyond gradio_client's options: ``validate`` checks arguments against the endpoint's
-        schema before sending; ``retries`` retries a submit refused with 429/503 (exponential
-        backoff, honouring Retry-After); ``isolate_jobs`` (see ``Client``); ``space_timeout``
+        schema before sending; ``retries`` retries a submit refused with 429/503, and a call a
+        ZeroGPU Space found no GPU for (exponential backoff, honouring Retry-After); ``isolate_jobs`` (see ``Client``); ``space_timeout``
         bounds the wait for a building or sleeping Space; ``transport`` is an
         ``httpx.AsyncBaseTransport`` (e.g. ``MockTransport``).
         """

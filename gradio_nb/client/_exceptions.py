@@ -14,6 +14,8 @@
     ├── QueueError                          HTTP 503: queue full or stopped
     ├── ValidationError                     HTTP 422 from the app's validator
     ├── AppError                            the app's function raised (gr.Error or otherwise)
+    │   ├── ZeroGPUQuotaError               a ZeroGPU Space: over the caller's GPU quota
+    │   └── ZeroGPUUnavailableError         a ZeroGPU Space: no GPU free now (retried by retries=N)
     ├── JobCancelledError (also concurrent.futures.CancelledError)
     ├── JobTimeoutError (also TimeoutError) result(timeout=...) ran out
     ├── CacheError                          a batch cache folder cannot be used (corrupt, foreign)
@@ -30,6 +32,7 @@ Where gradio_client raises a bare ``ValueError``/``TypeError``, ours subclasses 
 from __future__ import annotations
 
 import concurrent.futures
+from datetime import timedelta
 from typing import Any
 
 __all__ = [
@@ -47,6 +50,9 @@ __all__ = [
     "QueueError",
     "ValidationError",
     "AppError",
+    "ZeroGPUQuotaError",
+    "ZeroGPUUnavailableError",
+    "ZeroGPUTokenWarning",
     "JobCancelledError",
     "JobTimeoutError",
     "CacheError",
@@ -136,6 +142,55 @@ class AppError(GradioNBError, ValueError):
         self.visible = visible
         self.title = title
         self.print_exception = print_exception
+
+
+class _ZeroGPUError(AppError):
+    """A ZeroGPU refusal: ``app_message`` is the app's text; ``message`` adds what to do."""
+
+    def __init__(self, message: str = "Error raised.", *, reason: str, **app_error: Any) -> None:
+        super().__init__(message, **app_error)
+        self.app_message = message
+        self.reason = reason
+
+    def _advise(self, advice: str) -> None:
+        """Append what the user can do to the app's text (once the context is known)."""
+        if advice:
+            self.message = f"{self.app_message}\n{advice}"
+            self.args = (self.message,)
+
+
+class ZeroGPUQuotaError(_ZeroGPUError):
+    """Raised when a ZeroGPU Space refuses a call because the caller's GPU quota ran out.
+
+    ``retry_after``: when the quota allows the call again (None if the app did not say);
+    ``requested_s``/``left_s``: the GPU seconds asked for and left (None if not given);
+    ``reason``: "quota", "runs_limit" or "space_limit" (no token was sent).
+    """
+
+    def __init__(self, message: str = "Error raised.", *, retry_after: timedelta | None = None,
+                 requested_s: int | None = None, left_s: int | None = None, reason: str = "quota",
+                 **app_error: Any) -> None:
+        app_error.setdefault("title", "ZeroGPU quota exceeded")
+        super().__init__(message, reason=reason, **app_error)
+        self.retry_after = retry_after
+        self.requested_s = requested_s
+        self.left_s = left_s
+
+
+class ZeroGPUUnavailableError(_ZeroGPUError):
+    """Raised when a ZeroGPU Space found no GPU for the call now (it passes).
+
+    ``reason``: "no_gpu", "queue_timeout" or "pending_credits" (too many of the caller's tasks
+    at once). ``Client(retries=N)`` submits such a call again, with the backoff used for 503.
+    """
+
+    def __init__(self, message: str = "Error raised.", *, reason: str = "no_gpu", **app_error: Any) -> None:
+        app_error.setdefault("title", "ZeroGPU client error")
+        super().__init__(message, reason=reason, **app_error)
+
+
+class ZeroGPUTokenWarning(UserWarning):
+    """Warned when a ZeroGPU Space did not accept the token sent, and fell back to IP quotas."""
 
 
 class JobCancelledError(GradioNBError, concurrent.futures.CancelledError):

@@ -47,6 +47,19 @@ def _host_is_private(host: str) -> bool:
     return host == "localhost" or "." not in host or host.endswith((".localhost", ".local", ".internal"))
 
 
+def _download_key(f: Mapping[str, Any]) -> str:
+    """What identifies an output file on the server: its stream URL, else its path."""
+    return str(f.get("url") if f.get("is_stream") else f["path"])
+
+
+def _non_empty(path: str) -> bool:
+    """True for a file that is still there and not empty (a download worth reusing)."""
+    try:
+        return os.path.getsize(path) > 0
+    except OSError:
+        return False
+
+
 @contextlib.asynccontextmanager
 async def _open_regular(path: str) -> AsyncIterator[BinaryIO]:
     """Open for reading without ever blocking on a FIFO (O_NONBLOCK), and only regular files."""
@@ -174,28 +187,53 @@ class FileHandler:
     def has_files(self, value: Any) -> bool:
         return self.download_dir is not None and bool(collect_files(value, self._is_output_file))
 
-    async def process_outputs(self, data: list[Any]) -> list[Any]:
-        """Download every output file; returns ``data`` with local paths in their place."""
+    async def process_outputs(self, data: list[Any], *, final: bool = False) -> list[Any]:
+        """Download every output file; returns ``data`` with local paths in their place.
+
+        A streamed output may reuse a file an earlier message already fetched, but a ``final``
+        result fetches each of its files again: the app may have rewritten that file while the
+        earlier download ran (see ``_local_copy``), and the final result is what stays.
+        """
         if self.download_dir is None:
             return data
         files = collect_files(data, self._is_output_file)
         if not files:
             return data
-        local = await asyncio.gather(*(self._download(f) for f in files))
+        copies: dict[str, asyncio.Future[str]] = {}  # one local copy per file of this message
+        for f in files:
+            key = _download_key(f)
+            if key not in copies:
+                copies[key] = asyncio.ensure_future(self._local_copy(f, key, reuse=not final))
+        local = await asyncio.gather(*(copies[_download_key(f)] for f in files))
         by_id = {id(f): path for f, path in zip(files, local)}
         return [map_files(v, lambda f: by_id.get(id(f), f), self._is_output_file) for v in data]
 
-    async def _download(self, f: Mapping[str, Any]) -> str:
-        key = str(f.get("url") if f.get("is_stream") else f["path"])
-        future = self._downloaded.get(key)
-        if future is None:
-            future = asyncio.ensure_future(self._fetch(f))
-            self._downloaded[key] = future
-            future.add_done_callback(lambda fut, key=key: self._forget_failed(key, fut))
+    async def _local_copy(self, f: Mapping[str, Any], key: str, *, reuse: bool) -> str:
+        """The local copy of one output file: a new download, or an earlier one if ``reuse``.
+
+        Why a final result never reuses a download: Gradio writes a PIL/numpy/bytes output in
+        place (truncate, then write) under a folder named after its bytes, even when the file is
+        already there. A generator that yields the same picture twice (a last "done" step)
+        rewrites the file the previous message pointed to, and a download of it that lands
+        between the truncation and the write gets a whole, valid, *empty* HTTP response. The
+        rewrite is over before the app sends the message that follows it, so only a download
+        started after that message arrived is sure to be whole (issue #11). A streamed output
+        reuses earlier downloads (a chat history's files are not fetched again per token),
+        except an empty one: that is what a download caught by a rewrite looks like.
+        """
+        earlier = self._downloaded.get(key) if reuse else None
+        if earlier is not None:
+            path = await asyncio.shield(earlier)
+            if _non_empty(path):
+                return path
+        future = asyncio.ensure_future(self._fetch(f))
+        self._downloaded[key] = future
+        future.add_done_callback(lambda fut: self._forget_failed(key, fut))
         return await asyncio.shield(future)
 
     def _forget_failed(self, key: str, future: asyncio.Future[str]) -> None:
-        if future.cancelled() or future.exception() is not None:
+        failed = future.cancelled() or future.exception() is not None
+        if failed and self._downloaded.get(key) is future:  # not a newer download of the same file
             self._downloaded.pop(key, None)
 
     async def _fetch(self, f: Mapping[str, Any]) -> str:

@@ -99,6 +99,9 @@ class Job:
         self._listeners: list[Listener] = []
         self._wakers: list[Callable[[], None]] = []
         self._cancel_requested = False
+        self._request: tuple[list[Any], Mapping[str, str] | None] | None = None  # values, headers
+        self._retried = 0  # times the app was asked again (ZeroGPU found no GPU)
+        self._retry_wait: asyncio.Task[None] | None = None  # the backoff before the next try
         self._settling = False
         self._delivery: asyncio.Task[None] | None = None
         self._owner: Any = None  # set by the client; keeps it (and its connection) alive  # output processing chain (loop thread)

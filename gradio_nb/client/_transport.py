@@ -178,6 +178,11 @@ def _retry_after(response: httpx.Response) -> float | None:
         return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
+# Headers of the user's that say who calls: a Space's ZeroGPU quota follows them. (A user's own
+# x-hf-authorization never leaves: the header policy sends only the client's token.)
+_IDENTITY_HEADERS = frozenset({"x-ip-token", "authorization"})
+
+
 class Transport:
     """HTTP for one app: pooled, cookie-aware, with per-host header policy."""
 
@@ -234,6 +239,24 @@ class Transport:
         base_headers = {"user-agent": _user_agent()}
         base_headers.update(kwargs.pop("headers", {}) or {})
         self.http = httpx.AsyncClient(headers=base_headers, **kwargs)
+
+    # -- who calls ----------------------------------------------------------------------------
+
+    def _identity_headers(self, headers: Mapping[str, str] | None) -> dict[str, str]:
+        merged = {**self._user_headers, **(headers or {})}
+        return {k.lower(): v for k, v in merged.items() if k.lower() in _IDENTITY_HEADERS}
+
+    def identifies_caller(self, headers: Mapping[str, str] | None = None) -> bool:
+        """Whether calls to the app say who calls: the HF token (sent to a Space's own host),
+        or an ``x-ip-token``/authorization header (``headers``: the call's own)."""
+        token_sent = bool(self._hf_token) and self._origin in self._token_origins
+        return token_sent or bool(self._identity_headers(headers))
+
+    def secrets(self, headers: Mapping[str, str] | None = None) -> list[str]:
+        """The secrets calls may carry (the HF token, identity header values), to redact."""
+        values = [self._hf_token or "", *self._identity_headers(headers).values()]
+        values += [v.split(" ", 1)[1] for v in values if " " in v]  # "Bearer <token>"
+        return sorted({v.strip() for v in values if len(v.strip()) >= 8}, key=len, reverse=True)
 
     # -- header policy -----------------------------------------------------------------------
 

@@ -54,13 +54,24 @@ def protocol_app_spec():
     return build_app_spec(_capture("config-protocol-app.json"), _capture("info-protocol-app.json"))
 
 
-@pytest.fixture(scope="session")
-def widget_app(tmp_path_factory):
-    """tests/widgets/apps/widget_app.py on a free port (a generous start-up time: busy CI boxes)."""
+def _serve(tmp_path_factory, name: str):
+    """tests/widgets/apps/<name>.py on a free port (a generous start-up time: busy CI boxes)."""
     from servers import GradioServer
 
-    server = GradioServer(HERE / "apps" / "widget_app.py", temp_dir=tmp_path_factory.mktemp("gradio-tmp"),
-                          log_dir=tmp_path_factory.mktemp("widget-app-logs"), startup_timeout=300)
+    server = GradioServer(HERE / "apps" / f"{name}.py", temp_dir=tmp_path_factory.mktemp("gradio-tmp"),
+                          log_dir=tmp_path_factory.mktemp(f"{name}-logs"), startup_timeout=300)
     server.start()
     yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def widget_app(tmp_path_factory):
+    """apps/widget_app.py: rich outputs, progress, logs, streaming."""
+    yield from _serve(tmp_path_factory, "widget_app")
+
+
+@pytest.fixture(scope="module")
+def rewrite_app(tmp_path_factory):
+    """apps/rewrite_app.py: a generator whose repeated picture Gradio rewrites in place (#11)."""
+    yield from _serve(tmp_path_factory, "rewrite_app")

@@ -44,6 +44,7 @@ from .messages import (
     UnexpectedError,
     UnknownMessage,
 )
+from .zerogpu import parse_zerogpu_error, zerogpu_error
 
 __all__ = [
     "Status",
@@ -176,7 +177,8 @@ _CODES: dict[type, Status] = {
 
 
 def app_error_from_payload(output: dict[str, Any], title: str | None = None) -> AppError:
-    """The ``AppError`` for a failed completion's payload (PROTOCOL.md §7)."""
+    """The ``AppError`` for a failed completion's payload (PROTOCOL.md §7); ZeroGPU's refusals
+    get their subclasses (``zerogpu.py``)."""
     message = output.get("error")
     if not message:
         return AppError(HIDDEN_ERROR_MESSAGE, title=title or "Error")
@@ -186,6 +188,9 @@ def app_error_from_payload(output: dict[str, Any], title: str | None = None) -> 
             kwargs[key] = output[key]
     if "title" not in kwargs and title:
         kwargs["title"] = title
+    problem = parse_zerogpu_error(kwargs.get("title"), str(message))
+    if problem is not None:
+        return zerogpu_error(problem, str(message), **kwargs)
     return AppError(str(message), **kwargs)
 
 
