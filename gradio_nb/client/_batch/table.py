@@ -9,7 +9,10 @@ from .._exceptions import ConfigError
 if TYPE_CHECKING:
     from .batch import Batch
 
-__all__ = ["to_pandas", "output_columns"]
+__all__ = ["META_COLUMNS", "to_pandas", "output_columns"]
+
+# The columns after the inputs and outputs (the notebook layer recognises batch frames by them).
+META_COLUMNS = ("status", "error", "elapsed_s", "attempts", "cached")
 
 
 def output_columns(batch: Batch) -> list[str]:
@@ -35,7 +38,7 @@ def to_pandas(batch: Batch) -> Any:
     inputs = [p.name for p in batch.endpoint.parameters]
     taken = set(inputs)
     outputs = [name + " (output)" if name in taken else name for name in outputs]
-    meta = ["status", "error", "elapsed_s", "attempts", "cached"]
+    meta = list(META_COLUMNS)
     extra: dict[str, None] = {}  # inputs of items that could not be bound (arg0, unknown names)
     rows = []
     for item in batch.items:
