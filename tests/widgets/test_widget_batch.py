@@ -181,3 +181,47 @@ def test_a_fast_batch_sends_a_bounded_number_of_comm_messages(client, frontend, 
     assert busiest <= (1.0 / _kernel.MIN_INTERVAL + 2) * per_draw, busiest
     print(f"\n{items} items in {elapsed:.1f} s: {len(sent)} comm messages, "
           f"{len(sent) / elapsed:.1f}/s on average, {busiest} in the busiest second")
+
+
+@pytest.fixture
+def shell():
+    """A fresh IPython shell with gradio_nb's DataFrame formatter, as a kernel has it."""
+    from IPython.core.interactiveshell import InteractiveShell
+
+    import gradio_nb
+
+    sh = InteractiveShell.instance()
+    gradio_nb._register_frame_formatter(sh)
+    yield sh
+    for name in ("pandas.DataFrame", "pandas.core.frame.DataFrame"):
+        sh.display_formatter.formatters["text/html"].pop(name, None)
+    InteractiveShell.clear_instance()
+
+
+def test_to_pandas_shows_thumbnails_and_players_but_keeps_paths(client, shell):
+    import pandas as pd
+
+    pictures = client.map([{"n": n, "size": 4} for n in range(3)] + [{"n": -1}], "/tile", progress=False)
+    sounds = client.map([{"n": n} for n in range(2)], "/chirp", progress=False)
+    pictures.results(60)
+    sounds.results(60)
+    frame = pictures.to_pandas()
+    assert all(isinstance(p, str) and p.endswith(".png") for p in frame["tile"].dropna())  # plain paths
+    data, _ = shell.display_formatter.format(frame)
+    page = data["text/html"]
+    assert page.count('<img class="gnb-thumb" src="data:image/png;base64,') == 3
+    assert "n must be &gt;= 0, got -1" in page and "4 rows × " in page
+    data, _ = shell.display_formatter.format(sounds.to_pandas())
+    assert data["text/html"].count('<audio class="gnb-thumb-audio" controls src="data:audio/') == 2
+    plain = pd.DataFrame({"a": [1, 2], "b": ["<b>x</b>", "y"]})  # any other frame: pandas' own HTML
+    data, _ = shell.display_formatter.format(plain)
+    assert data["text/html"] == plain._repr_html_()
+
+
+def test_batch_frame_escapes_app_text(client, shell):
+    batch = client.map([{"n": -5}, {"n": 1}], "/tile", progress=False)
+    batch.results(60)
+    frame = batch.to_pandas()
+    frame.loc[frame.index[0], "error"] = "<script>alert(1)</script>"
+    data, _ = shell.display_formatter.format(frame)
+    assert "<script>" not in data["text/html"] and "&lt;script&gt;" in data["text/html"]
