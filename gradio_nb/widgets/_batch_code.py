@@ -28,12 +28,12 @@ def _assign(code: str, name: str | None) -> str:
 def map_code(client_var: str | None, inputs: str, api_name: str, *, name: str | None = None,
              **options: Any) -> str:
     """``name = client.map(inputs, api_name="/x", ...)``; ``inputs`` is Python source."""
-    parts = [inputs, f"api_name={api_name!r}", *_options(options)]
+    parts = [inputs, f'api_name="{api_name}"', *_options(options)]
     return _assign(f"{_name(client_var, 'client')}.map({', '.join(parts)})", name)
 
 
 def sweep_code(client_var: str | None, api_name: str, grid: Mapping[str, Any], *,
                name: str | None = None, **options: Any) -> str:
     """``name = client.sweep("/x", steps=[10, 25], text="a cat", ...)``."""
-    parts = [repr(api_name), *(f"{key}={literal(value)}" for key, value in grid.items()), *_options(options)]
+    parts = [f'"{api_name}"', *(f"{key}={literal(value)}" for key, value in grid.items()), *_options(options)]
     return _assign(f"{_name(client_var, 'client')}.sweep({', '.join(parts)})", name)

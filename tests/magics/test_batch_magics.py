@@ -33,7 +33,7 @@ def test_map_over_a_list_binds_the_batch_and_shows_its_card(connected, run, widg
     assert [c[0] for c in widgets.calls] == ["batch_mimebundle", "wait_drawn"]
     ((var, recorded, _, code),) = [r for r in widgets.history.records if len(r) == 4]
     assert recorded is batch
-    assert code == "results = client.map(xs, api_name='/square', concurrency=2)"
+    assert code == 'results = client.map(xs, api_name="/square", concurrency=2)'
 
 
 def test_map_over_a_dataframe_with_cache(connected, run, tmp_path):
@@ -52,7 +52,7 @@ def test_sweep_parses_the_grid(connected, run, widgets):
     assert sorted(batch.results()) == sorted([("a cat", 5), ("a cat a cat", 11), ("A CAT", 5),
                                               ("A CAT A CAT", 11)])
     code = [r[3] for r in widgets.history.records if len(r) == 4][-1]
-    assert code == "grid = client.sweep('/describe', text='a cat', n=[1, 2], shout=[True, False])"
+    assert code == 'grid = client.sweep("/describe", text=\'a cat\', n=[1, 2], shout=[True, False])'
 
 
 def test_sweep_values_with_commas_are_python_lists(connected, run):
@@ -107,8 +107,8 @@ def test_terminal_prints_the_summary_and_history_has_runnable_code(ip, run, batc
         ["0", "2", "0.0", "4", "done"], ["1", "3", "0.0", "9", "done"]]
     run("sweep /describe text=ab n=1,2")
     code = history.as_code()
-    assert "squares = client.map(xs, api_name='/square')" in code
-    assert "batch = client.sweep('/describe', text='ab', n=[1, 2])" in code
+    assert 'squares = client.map(xs, api_name="/square")' in code
+    assert 'batch = client.sweep("/describe", text=\'ab\', n=[1, 2])' in code
     namespace = {"xs": [2, 3]}
     exec(code, namespace)  # runnable as it is
     assert namespace["squares"].results(60) == [4, 9]

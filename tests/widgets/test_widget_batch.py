@@ -184,18 +184,19 @@ def test_a_fast_batch_sends_a_bounded_number_of_comm_messages(client, frontend, 
 
 
 @pytest.fixture
-def shell():
-    """A fresh IPython shell with gradio_nb's DataFrame formatter, as a kernel has it."""
-    from IPython.core.interactiveshell import InteractiveShell
+def shell(monkeypatch):
+    """The process's test shell with gradio_nb's DataFrame formatter, as a kernel has it."""
+    from IPython.testing.globalipapp import get_ipython
 
     import gradio_nb
 
-    sh = InteractiveShell.instance()
+    sh = get_ipython()
+    formatter = sh.display_formatter.formatters["text/html"]
+    for printers in ("deferred_printers", "type_printers"):  # restored after the test
+        monkeypatch.setattr(formatter, printers, dict(getattr(formatter, printers)))
+    monkeypatch.setattr(sh.display_formatter, "active_types", list(sh.display_formatter.format_types))
     gradio_nb._register_frame_formatter(sh)
-    yield sh
-    for name in ("pandas.DataFrame", "pandas.core.frame.DataFrame"):
-        sh.display_formatter.formatters["text/html"].pop(name, None)
-    InteractiveShell.clear_instance()
+    return sh
 
 
 def test_to_pandas_shows_thumbnails_and_players_but_keeps_paths(client, shell):
