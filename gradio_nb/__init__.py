@@ -68,10 +68,10 @@ _hooks.space_progress = _space_progress
 
 def _frame_html(frame: Any) -> Any:
     """IPython's text/html for a DataFrame: thumbnails and players for ``batch.to_pandas()``
-    frames (widgets/_frame.py), pandas' own HTML for every other frame."""
-    from .client._batch.table import META_COLUMNS
+    frames and parts of them (widgets/_frame.py), pandas' own HTML for every other frame."""
+    from .client._batch.table import FRAME_MARK, META_COLUMNS
 
-    if set(META_COLUMNS) <= {str(c) for c in frame.columns}:
+    if FRAME_MARK in frame.attrs or set(META_COLUMNS) <= {str(c) for c in frame.columns}:
         from .widgets._frame import frame_html
 
         return frame_html(frame)

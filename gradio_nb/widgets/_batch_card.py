@@ -23,7 +23,7 @@ from typing import Any, Callable
 import ipywidgets as W
 
 from ._batch_view import MAX_FAILURES, counts_html, failures_html, final_rendering, gallery_html, media_values
-from ._card import close_tree, view_bundle
+from ._card import LiveOutput
 from ._kernel import capture_parent, ticker
 from ._render import Budget, Rendered
 
@@ -35,7 +35,7 @@ MAX_THUMBS = 32  # newest media thumbnails on a live card (bounded comm messages
 class BatchCard(W.VBox):
     """The live card of one batch. Draws on the ticker thread only (see the module docstring)."""
 
-    def __init__(self, batch: Any, *, on_final: Callable[[BatchCard], None] | None = None,
+    def __init__(self, batch: Any, *, on_final: Callable[[BatchCard, Any], None] | None = None,
                  **kwargs: Any) -> None:
         self.batch = batch
         self.endpoint = batch.endpoint
@@ -139,7 +139,7 @@ class BatchCard(W.VBox):
             self.cancel_button.layout.display = "none"
             self.cancel_button.disabled = True
             if self._on_final is not None:
-                self._on_final(self)
+                self._on_final(self, snap)
             self._final_drawn.set()
 
     def wait_drawn(self, timeout: float = 10.0) -> bool:
@@ -150,29 +150,18 @@ class BatchCard(W.VBox):
         printer.text(repr(self.batch))
 
 
-class LiveBatchOutput(W.Output):
+class LiveBatchOutput(LiveOutput):
     """Shows a batch's live card; once the batch has ended, only its plain final rendering."""
 
     def __init__(self, batch: Any, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.add_class("gnb-live")
         self.batch = batch
-        self.final: Rendered | None = None
-        self._swap = threading.Lock()  # the final swap may race with this constructor
-        with self._swap:
-            self.card = BatchCard(batch, on_final=self._finish)
-            if self.final is None:
-                self.outputs = ({"output_type": "display_data", "metadata": {},
-                                 "data": view_bundle(self.card, repr(batch))},)
+        super().__init__(batch, **kwargs)
 
-    def _finish(self, card: BatchCard) -> None:
-        rendered = final_rendering(self.batch)
-        with self._swap:
-            self.final = rendered
-            self.outputs = ({"output_type": "display_data", "metadata": {},
-                             "data": {"text/html": rendered.html, "text/plain": rendered.text}},)
-        close_tree(card)
+    def _make_card(self, batch: Any) -> BatchCard:
+        return BatchCard(batch, on_final=self._finish)
 
-    def wait_drawn(self, timeout: float = 10.0) -> bool:
-        """Block until the final rendering has replaced the card."""
-        return self.card.wait_drawn(timeout) and self.final is not None
+    def _text(self, batch: Any) -> str:
+        return repr(batch)
+
+    def _render_final(self, card: Any, snap: Any) -> Rendered:
+        return final_rendering(self.batch)

@@ -287,7 +287,10 @@ def view_bundle(widget: W.Widget, text: str) -> dict[str, Any]:
 
 
 class LiveOutput(W.Output):
-    """Shows a job's live card; once the job is done, only its plain final rendering."""
+    """Shows a job's live card; once the job is done, only its plain final rendering.
+
+    Subclasses (the batch card's ``LiveBatchOutput``) change which card is made and how it ends.
+    """
 
     def __init__(self, job: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -296,13 +299,22 @@ class LiveOutput(W.Output):
         self.final: Rendered | None = None
         self._swap = threading.Lock()  # the final swap may race with this constructor
         with self._swap:
-            self.card = JobCard(job, on_final=self._finish)
+            self.card = self._make_card(job)
             if self.final is None:
                 self.outputs = ({"output_type": "display_data", "metadata": {},
-                                 "data": view_bundle(self.card, status_line(job.snapshot(), job.endpoint))},)
+                                 "data": view_bundle(self.card, self._text(job))},)
 
-    def _finish(self, card: JobCard, snap: Any) -> None:
-        rendered = final_rendering(snap, card.endpoint)
+    def _make_card(self, job: Any) -> Any:
+        return JobCard(job, on_final=self._finish)
+
+    def _text(self, job: Any) -> str:
+        return status_line(job.snapshot(), job.endpoint)
+
+    def _render_final(self, card: Any, snap: Any) -> Rendered:
+        return final_rendering(snap, card.endpoint)
+
+    def _finish(self, card: Any, snap: Any) -> None:
+        rendered = self._render_final(card, snap)
         with self._swap:
             self.final = rendered
             self.outputs = ({"output_type": "display_data", "metadata": {},

@@ -2,8 +2,9 @@
 
 The frame itself keeps plain paths and values; only its HTML rendering changes, through an
 IPython ``text/html`` formatter that ``gradio_nb/__init__.py`` registers for ``DataFrame`` in a
-kernel. It applies to frames with the columns ``to_pandas`` adds (status, error, elapsed_s,
-attempts, cached); any other frame renders as pandas renders it.
+kernel. It applies to frames ``to_pandas`` marked (``attrs``, which pandas keeps in column
+selections and filters) or that have the columns it adds (status, error, elapsed_s, attempts,
+cached); any other frame renders as pandas renders it.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from gradio_nb.client._batch.table import META_COLUMNS
+from gradio_nb.client._batch.table import FRAME_MARK, META_COLUMNS
 
 from ._batch_view import thumbnail
 from ._render import Budget, _as_file, _kind_of
@@ -25,7 +26,7 @@ _SAMPLE = 20  # values looked at to decide whether a column holds media
 def is_batch_frame(frame: Any) -> bool:
     """True for a frame made by ``Batch.to_pandas()`` (or cut from one)."""
     try:
-        return BATCH_COLUMNS <= {str(c) for c in frame.columns}
+        return FRAME_MARK in frame.attrs or BATCH_COLUMNS <= {str(c) for c in frame.columns}
     except Exception:  # noqa: BLE001 - not a frame we know
         return False
 

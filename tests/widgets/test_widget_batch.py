@@ -212,6 +212,9 @@ def test_to_pandas_shows_thumbnails_and_players_but_keeps_paths(client, shell):
     page = data["text/html"]
     assert page.count('<img class="gnb-thumb" src="data:image/png;base64,') == 3
     assert "n must be &gt;= 0, got -1" in page and "4 rows × " in page
+    part = frame[frame["status"] == "done"][["n", "tile"]]  # a selection keeps the thumbnails
+    data, _ = shell.display_formatter.format(part)
+    assert data["text/html"].count('<img class="gnb-thumb" src="data:image/png;base64,') == 3
     data, _ = shell.display_formatter.format(sounds.to_pandas())
     assert data["text/html"].count('<audio class="gnb-thumb-audio" controls src="data:audio/') == 2
     plain = pd.DataFrame({"a": [1, 2], "b": ["<b>x</b>", "y"]})  # any other frame: pandas' own HTML

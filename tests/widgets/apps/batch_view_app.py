@@ -6,6 +6,9 @@ Run: python batch_view_app.py PORT   (gradio 6.31, loopback only)
   /chirp   (n) -> a short WAV file
   /square  (x) -> x * x, instantly (the 10,000-item throttling test)
   /slow    (x) -> x after 30 s (what "Cancel all" must stop)
+
+BATCH_VIEW_GATE=PATH (the browser test): /tile with n >= 100 waits until PATH exists, so a
+200-item map holds still, half done, while the test looks at its live card.
 """
 import os
 import struct
@@ -20,6 +23,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 
 TMP = tempfile.mkdtemp(prefix="batch-view-app-")
+GATE = os.environ.get("BATCH_VIEW_GATE")
 
 
 def _png(path, rgb, w, h):
@@ -37,6 +41,8 @@ def _png(path, rgb, w, h):
 
 def tile(n: int, size: int = 8):
     n, size = int(n), int(size)
+    while GATE and n >= 100 and not os.path.exists(GATE):
+        time.sleep(0.05)
     if n < 0:
         raise gr.Error(f"n must be >= 0, got {n}", title="Bad tile")
     rgb = ((n * 37) % 256, (n * 91) % 256, (size * 53) % 256)
