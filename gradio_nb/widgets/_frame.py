@@ -31,16 +31,18 @@ def is_batch_frame(frame: Any) -> bool:
         return False
 
 
-def media_columns(frame: Any) -> list[Any]:
-    """The object/string columns whose values are local image or audio files."""
+def media_columns(frame: Any) -> list[int]:
+    """The positions of the object/string columns whose values are local image or audio files
+    (by position: a name may repeat)."""
     found = []
-    for column in frame.columns:
-        if str(column) in BATCH_COLUMNS or not _texty(frame[column].dtype):
+    for position, column in enumerate(frame.columns):
+        series = frame.iloc[:, position]
+        if str(column) in BATCH_COLUMNS or not _texty(series.dtype):
             continue
-        sample = [v for v in frame[column].head(_SAMPLE * 5) if not _missing(v)][:_SAMPLE]
+        sample = [v for v in series.head(_SAMPLE * 5) if not _missing(v)][:_SAMPLE]
         files = [_as_file(v) for v in sample]
         if sample and all(f is not None and _kind_of(f) in ("image", "audio") for f in files):
-            found.append(column)
+            found.append(position)
     return found
 
 
@@ -64,9 +66,10 @@ def frame_html(frame: Any) -> str | None:
         return thumbnail(value, budget, str(value)) or html.escape(str(value))
 
     # escape=False so our <img>/<audio> survive: every other cell is escaped by ``cell``
-    formatters = {column: (media_cell if column in media else cell) for column in shown.columns}
+    # one formatter per column by position: column names may repeat
+    formatters = [media_cell if position in media else cell for position in range(len(shown.columns))]
     table = shown.rename(columns=lambda c: html.escape(str(c))).to_html(
-        escape=False, formatters=list(formatters.values()), na_rep="", classes="gnb-frame")
+        escape=False, formatters=formatters, na_rep="", classes="gnb-frame")
     if len(frame) > len(shown):
         note = f'<p style="color:#666">{len(shown)} of {len(frame)} rows shown × {len(frame.columns)} columns</p>'
     else:

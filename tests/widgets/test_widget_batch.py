@@ -215,6 +215,8 @@ def test_to_pandas_shows_thumbnails_and_players_but_keeps_paths(client, shell):
     part = frame[frame["status"] == "done"][["n", "tile"]]  # a selection keeps the thumbnails
     data, _ = shell.display_formatter.format(part)
     assert data["text/html"].count('<img class="gnb-thumb" src="data:image/png;base64,') == 3
+    twice = frame[["n", "tile", "n"]]  # a column name may repeat
+    assert shell.display_formatter.format(twice)[0]["text/html"].count('<img class="gnb-thumb"') == 3
     data, _ = shell.display_formatter.format(sounds.to_pandas())
     assert data["text/html"].count('<audio class="gnb-thumb-audio" controls src="data:audio/') == 2
     plain = pd.DataFrame({"a": [1, 2], "b": ["<b>x</b>", "y"]})  # any other frame: pandas' own HTML
