@@ -15,16 +15,14 @@ survives saving and nbconvert with no widget state.
 
 from __future__ import annotations
 
-import threading
-import time
 from collections import deque
 from typing import Any, Callable
 
 import ipywidgets as W
 
 from ._batch_view import MAX_FAILURES, counts_html, failures_html, final_rendering, gallery_html, media_values
-from ._card import LiveOutput
-from ._kernel import capture_parent, ticker
+from ._card import Following, LiveOutput
+from ._kernel import capture_parent
 from ._render import Budget, Rendered
 
 __all__ = ["BatchCard", "LiveBatchOutput", "MAX_THUMBS"]
@@ -32,7 +30,7 @@ __all__ = ["BatchCard", "LiveBatchOutput", "MAX_THUMBS"]
 MAX_THUMBS = 32  # newest media thumbnails on a live card (bounded comm messages)
 
 
-class BatchCard(W.VBox):
+class BatchCard(Following, W.VBox):
     """The live card of one batch. Draws on the ticker thread only (see the module docstring)."""
 
     def __init__(self, batch: Any, *, on_final: Callable[[BatchCard, Any], None] | None = None,
@@ -56,29 +54,13 @@ class BatchCard(W.VBox):
         )
         self.add_class("gnb-batch-card")
         self._on_final = on_final
-        self._lock = threading.Lock()
-        self._latest: Any = None
-        self._received_at = time.monotonic()
-        self._dirty = True
-        self._final = False
-        self._final_drawn = threading.Event()
         self._seen: set[int] = set()  # indexes of the items already looked at
         self._thumbs: deque[Any] = deque(maxlen=MAX_THUMBS)  # newest items with media outputs
         self._failed: deque[Any] = deque(maxlen=MAX_FAILURES)
         self.snapshot: Any = None  # the last drawn snapshot
-        self._remove_listener = batch.add_listener(self._changed)
-        ticker.add(self)
-        if batch.done():  # no more changes will come: draw the final state now
-            self._changed(batch.snapshot())
+        self._follow(batch)
 
-    # -- listener (loop thread) and clicks (any thread) ------------------------------------------
-
-    def _changed(self, snap: Any) -> None:
-        with self._lock:
-            self._latest = snap
-            self._received_at = time.monotonic()
-            self._dirty = True
-        ticker.wake()
+    # -- clicks (any thread) ---------------------------------------------------------------------
 
     def _cancel_clicked(self, _button: Any = None) -> None:
         self.cancel_button.disabled = True
@@ -87,12 +69,6 @@ class BatchCard(W.VBox):
             self.cancel_button.description = "Cancel all"
 
     # -- the ticker's side ------------------------------------------------------------------
-
-    def dirty(self) -> bool:
-        return self._dirty
-
-    def running(self) -> bool:
-        return not self._final
 
     def _take_new_items(self, snap: Any) -> tuple[bool, bool]:
         """Look at the items finished since the last draw: (new media?, new failures?)."""
@@ -111,10 +87,7 @@ class BatchCard(W.VBox):
         return media, failed
 
     def draw(self, now: float) -> None:
-        with self._lock:
-            snap = self._latest if self._latest is not None else self.batch.snapshot()
-            received_at = self._received_at
-            self._dirty = False
+        snap, received_at = self._take()
         if self._final:
             return
         media, failed = self._take_new_items(snap)
@@ -141,10 +114,6 @@ class BatchCard(W.VBox):
             if self._on_final is not None:
                 self._on_final(self, snap)
             self._final_drawn.set()
-
-    def wait_drawn(self, timeout: float = 10.0) -> bool:
-        """Block until the final state has been drawn."""
-        return self._final_drawn.wait(timeout)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(repr(self.batch))
