@@ -14,6 +14,7 @@ import gradio_nb.widgets as widgets
 from gradio_nb import Client
 from gradio_nb.widgets import _kernel
 from gradio_nb.widgets._batch_card import MAX_THUMBS, BatchCard, LiveBatchOutput
+from widget_helpers import wait_for
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -23,17 +24,6 @@ def client(batch_view_app):
     c = Client(batch_view_app.url, verbose=False)
     yield c
     c.close()
-
-
-def wait_for(predicate, timeout=60.0, every=0.02):
-    """Poll ``predicate`` until true (generous timeout; no timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"not true within {timeout} s: {predicate}")
 
 
 def number(markup: str, name: str) -> str:
