@@ -85,7 +85,7 @@ def test_a_map_of_pictures_then_a_sweep_grid(open_notebook, tiles_app, artifacts
     expect(final.locator(".gnb-status-done")).to_have_text("done")
     expect(final.locator("table.gnb-batch-table tbody tr")).to_have_count(200)
     assert loaded_images(final, "table.gnb-batch-table img.gnb-thumb") == 200
-    final.locator("table.gnb-batch-table").scroll_into_view_if_needed()
+    final.evaluate("e => e.scrollIntoView({block: 'start'})")  # the summary, then the table
     nb.page.screenshot(path=str(artifacts_dir / "batch-final-table.png"))
 
     nb.run_cell(2, timeout=240_000)
@@ -95,7 +95,7 @@ def test_a_map_of_pictures_then_a_sweep_grid(open_notebook, tiles_app, artifacts
     expect(grid.locator("tbody tr")).to_have_count(4)
     expect(grid.locator("tbody th")).to_have_text(["1", "2", "3", "4"])
     assert loaded_images(grid, "td.gnb-grid-cell img.gnb-thumb") == 12
-    grid.scroll_into_view_if_needed()
+    nb.output(2).evaluate("e => e.scrollIntoView({block: 'start'})")
     nb.page.screenshot(path=str(artifacts_dir / "batch-sweep-grid.png"))
     nb.assert_no_error_output()
     assert nb.page.external_requests == []
