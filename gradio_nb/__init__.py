@@ -67,6 +67,32 @@ _hooks.on_job = _on_job
 _hooks.space_progress = _space_progress
 
 
+def _frame_html(frame: Any) -> Any:
+    """IPython's text/html for a DataFrame: thumbnails and players for ``batch.to_pandas()``
+    frames and parts of them (widgets/_frame.py), pandas' own HTML for every other frame."""
+    from .client._batch.table import FRAME_MARK, META_COLUMNS
+
+    if FRAME_MARK in frame.attrs or set(META_COLUMNS) <= {str(c) for c in frame.columns}:
+        from .widgets._frame import frame_html
+
+        return frame_html(frame)
+    return frame._repr_html_()
+
+
+def _register_frame_formatter(shell: Any) -> None:
+    """Show batch frames with thumbnails in ``shell`` (pandas is not imported for this)."""
+    formatter = shell.display_formatter.formatters["text/html"]
+    # IPython matches the class's __module__: "pandas" since pandas 3, "pandas.core.frame" before
+    for module in ("pandas", "pandas.core.frame"):
+        formatter.for_type_by_name(module, "DataFrame", _frame_html)
+
+
+if _in_kernel():
+    import IPython
+
+    _register_frame_formatter(IPython.get_ipython())
+
+
 def load_ipython_extension(ipython: Any) -> None:
     """``%load_ext gradio_nb``: register the ``%gradio`` magics."""
     from .magics import load_ipython_extension as load

@@ -8,9 +8,11 @@ function falls back to text.
     client.widget("/echo")   # client_widget: one form
     display(job)             # job_mimebundle: the live card, then a plain final rendering
     job.widget()             # job_widget: the live card widget itself
+    display(batch)           # batch_mimebundle: the live batch card, then the results table
+    batch.widget()           # batch_widget: the live batch card widget itself
 
 Modules: ``_inputs`` (parameter -> widget dispatch), ``_render`` (output value -> sanitized HTML),
-``_card`` (job cards), ``_form`` (forms), ``_progress`` (blocking and Space progress lines),
+``_card`` (job cards), ``_batch_card`` / ``_batch_view`` (batch cards, results tables, sweep grids), ``_form`` (forms), ``_progress`` (blocking and Space progress lines),
 ``_jobs`` (registry and table), ``_kernel`` (kernel detection, cell parents, the redraw thread),
 ``_code`` (the equivalent Python call), ``history`` (public: calls made from forms and magics).
 """
@@ -24,6 +26,9 @@ from typing import Any
 import ipywidgets as W
 
 from . import history
+from ._batch_card import BatchCard, LiveBatchOutput
+from ._batch_view import final_rendering as batch_final_rendering
+from ._batch_view import summary_line as batch_summary_line
 from ._card import JobCard, LiveOutput, final_rendering, status_line, view_bundle
 from ._form import client_widget
 from ._jobs import jobs_widget, register_job
@@ -31,6 +36,8 @@ from ._kernel import frontend_available
 from ._progress import blocking_wait, space_progress
 
 __all__ = [
+    "batch_mimebundle",
+    "batch_widget",
     "blocking_wait",
     "client_mimebundle",
     "client_widget",
@@ -45,11 +52,11 @@ __all__ = [
 
 # The live views shown for each job, so a cell can end only once they show the final state:
 # a kernel client (nbclient, a saved notebook) records only what is sent while the cell runs.
-_live_views: "weakref.WeakKeyDictionary[Any, list[LiveOutput]]" = weakref.WeakKeyDictionary()
+_live_views: "weakref.WeakKeyDictionary[Any, list[LiveOutput | LiveBatchOutput]]" = weakref.WeakKeyDictionary()
 
 
 def wait_drawn(job: Any, timeout: float = 10.0) -> bool:
-    """Block until every live view of ``job`` shows its final rendering (False on timeout)."""
+    """Block until every live view of ``job`` (or batch) shows its final rendering (False on timeout)."""
     return all(view.wait_drawn(timeout) for view in list(_live_views.get(job, ())))
 
 
@@ -80,3 +87,25 @@ def job_mimebundle(job: Any) -> dict[str, Any]:
     live = LiveOutput(job)
     _live_views.setdefault(job, []).append(live)
     return view_bundle(live, status_line(snapshot, job.endpoint))
+
+
+def batch_widget(batch: Any) -> W.Widget:
+    """The live card of ``batch`` (``batch.widget()``)."""
+    return BatchCard(batch)
+
+
+def batch_mimebundle(batch: Any) -> dict[str, Any]:
+    """What ``display(batch)`` shows: the plain summary and results table of a finished batch,
+    else a live card that turns into them when it ends. Without a frontend (terminal IPython)
+    the summary line (and, once finished, the table as text)."""
+    snapshot = batch.snapshot()
+    if snapshot.finished:
+        rendered = batch_final_rendering(batch)
+        if not frontend_available():
+            return {"text/plain": rendered.text}
+        return {"text/html": rendered.html, "text/plain": rendered.text}
+    if not frontend_available():
+        return {"text/plain": batch_summary_line(snapshot, batch.endpoint)}
+    live = LiveBatchOutput(batch)
+    _live_views.setdefault(batch, []).append(live)
+    return view_bundle(live, batch_summary_line(snapshot, batch.endpoint))

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import html
 import threading
+import time
 from typing import Any, Callable, Mapping
 
 import ipywidgets as W
@@ -30,7 +31,7 @@ import ipywidgets as W
 from ._kernel import capture_parent, ticker
 from ._render import Budget, Rendered, chat_message_parameter, render_chat_turn, render_outputs
 
-__all__ = ["JobCard", "LiveOutput", "close_tree", "describe_status", "final_rendering", "status_line",
+__all__ = ["Following", "JobCard", "LiveOutput", "close_tree", "describe_status", "final_rendering", "status_line",
            "view_bundle"]
 
 COLORS = {"running": "#2563eb", "queued": "#7c3aed", "done": "#16a34a", "error": "#dc2626",
@@ -196,7 +197,50 @@ class _Bars(W.VBox):
         return [(row.children[0].value, row.children[1].value) for row in self.children]
 
 
-class JobCard(W.VBox):
+class Following:
+    """The listener side of a live card (job or batch), drawn by the ticker: the source's
+    listener (loop thread) stores the newest snapshot and wakes the ticker; ``_take`` hands it
+    to ``draw`` (ticker thread). Call ``_follow(source)`` last in ``__init__``."""
+
+    def _follow(self, source: Any) -> None:
+        self._lock = threading.Lock()
+        self._latest: Any = None
+        self._received_at = time.monotonic()  # when _latest came (an ETA counts down from it)
+        self._dirty = True
+        self._final = False
+        self._final_drawn = threading.Event()
+        self._source = source
+        self._remove_listener = source.add_listener(self._changed)
+        ticker.add(self)  # type: ignore[arg-type]
+        if source.done():  # no more changes will come: draw the final state now
+            self._changed(source.snapshot())
+
+    def _changed(self, snap: Any) -> None:
+        with self._lock:
+            self._latest = snap
+            self._received_at = time.monotonic()
+            self._dirty = True
+        ticker.wake()
+
+    def _take(self) -> tuple[Any, float]:
+        """(the newest snapshot, when it came), and the view is clean again."""
+        with self._lock:
+            snap = self._latest if self._latest is not None else self._source.snapshot()
+            self._dirty = False
+            return snap, self._received_at
+
+    def dirty(self) -> bool:
+        return self._dirty
+
+    def running(self) -> bool:
+        return not self._final
+
+    def wait_drawn(self, timeout: float = 10.0) -> bool:
+        """Block until the final state has been drawn."""
+        return self._final_drawn.wait(timeout)
+
+
+class JobCard(Following, W.VBox):
     """The live card of one job. Draws on the ticker thread only (see the module docstring)."""
 
     def __init__(self, job: Any, *, on_final: Callable[[JobCard, Any], None] | None = None, **kwargs: Any) -> None:
@@ -219,25 +263,11 @@ class JobCard(W.VBox):
         )
         self.add_class("gnb-card")
         self._on_final = on_final
-        self._lock = threading.Lock()
-        self._latest: Any = None
-        self._dirty = True
-        self._final = False
-        self._final_drawn = threading.Event()
         self._drawn_outputs: tuple[int, int] | None = None
         self.snapshot: Any = None  # the last drawn snapshot
-        self._remove_listener = job.add_listener(self._changed)
-        ticker.add(self)
-        if job.done():  # no more changes will come: draw the final state now
-            self._changed(job.snapshot())
+        self._follow(job)
 
-    # -- listener (loop thread) and clicks (any thread) ------------------------------------------
-
-    def _changed(self, snap: Any) -> None:
-        with self._lock:
-            self._latest = snap
-            self._dirty = True
-        ticker.wake()
+    # -- clicks (any thread) ---------------------------------------------------------------------
 
     def _cancel_clicked(self, _button: Any = None) -> None:
         self.cancel_button.disabled = True
@@ -247,16 +277,8 @@ class JobCard(W.VBox):
 
     # -- the ticker's side ------------------------------------------------------------------
 
-    def dirty(self) -> bool:
-        return self._dirty
-
-    def running(self) -> bool:
-        return not self._final
-
     def draw(self, now: float) -> None:
-        with self._lock:
-            snap = self._latest if self._latest is not None else self.job.snapshot()
-            self._dirty = False
+        snap, _ = self._take()
         if self._final:
             return
         self.header.value = _header_html(snap, self.endpoint)
@@ -277,10 +299,6 @@ class JobCard(W.VBox):
                 self._on_final(self, snap)
             self._final_drawn.set()
 
-    def wait_drawn(self, timeout: float = 10.0) -> bool:
-        """Block until the final state has been drawn."""
-        return self._final_drawn.wait(timeout)
-
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(status_line(self.job.snapshot(), self.endpoint))
 
@@ -296,7 +314,10 @@ def view_bundle(widget: W.Widget, text: str) -> dict[str, Any]:
 
 
 class LiveOutput(W.Output):
-    """Shows a job's live card; once the job is done, only its plain final rendering."""
+    """Shows a job's live card; once the job is done, only its plain final rendering.
+
+    Subclasses (the batch card's ``LiveBatchOutput``) change which card is made and how it ends.
+    """
 
     def __init__(self, job: Any, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -305,13 +326,22 @@ class LiveOutput(W.Output):
         self.final: Rendered | None = None
         self._swap = threading.Lock()  # the final swap may race with this constructor
         with self._swap:
-            self.card = JobCard(job, on_final=self._finish)
+            self.card = self._make_card(job)
             if self.final is None:
                 self.outputs = ({"output_type": "display_data", "metadata": {},
-                                 "data": view_bundle(self.card, status_line(job.snapshot(), job.endpoint))},)
+                                 "data": view_bundle(self.card, self._text(job))},)
 
-    def _finish(self, card: JobCard, snap: Any) -> None:
-        rendered = final_rendering(snap, card.endpoint, card.job.arguments)
+    def _make_card(self, job: Any) -> Any:
+        return JobCard(job, on_final=self._finish)
+
+    def _text(self, job: Any) -> str:
+        return status_line(job.snapshot(), job.endpoint)
+
+    def _render_final(self, card: Any, snap: Any) -> Rendered:
+        return final_rendering(snap, card.endpoint, card.job.arguments)
+
+    def _finish(self, card: Any, snap: Any) -> None:
+        rendered = self._render_final(card, snap)
         with self._swap:
             self.final = rendered
             self.outputs = ({"output_type": "display_data", "metadata": {},

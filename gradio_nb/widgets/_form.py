@@ -19,6 +19,7 @@ from . import history
 from ._card import LiveOutput, close_tree
 from ._code import api_call_code, call_code
 from ._inputs import Field, FieldError, field_for
+from ._run_over import RunOverPanel
 
 __all__ = ["EndpointForm", "client_var_name", "client_widget", "tab_form"]
 
@@ -73,8 +74,10 @@ class EndpointForm(W.VBox):
             inputs: list[W.Widget] = [W.HTML('<i style="color:#888">No parameters.</i>')]
         else:
             inputs = [f.view for f in self.fields]
+        self.run_over = RunOverPanel(self)  # "Run over…": a map over a variable or pasted lines
         super().__init__(
-            [title, *inputs, W.HBox([self.run_button, self.message]), self.code, self.cards],
+            [title, *inputs, W.HBox([self.run_button, self.run_over.toggle, self.message]), self.run_over,
+             self.code, self.cards],
             layout=W.Layout(padding="4px"),
         )
         self.add_class("gnb-form")
@@ -133,14 +136,17 @@ class EndpointForm(W.VBox):
         for f in self.fields:  # a typed password must not linger in the (saveable) widget state
             if isinstance(f.control, W.Password):
                 f.control.value = ""
-        live = LiveOutput(job)
+        self.show_card(LiveOutput(job))
+        return job
+
+    def show_card(self, live: W.Output) -> None:
+        """Put a job's or a batch's live output first under the form (``MAX_CARDS`` kept)."""
         with self._lock:
             cards = [live, *self.cards.children]
             for old in cards[MAX_CARDS:]:
-                if isinstance(old, LiveOutput) and old.final is not None:
+                if getattr(old, "final", None) is not None:
                     close_tree(old)  # still-running ones close their card themselves when done
             self.cards.children = tuple(cards[:MAX_CARDS])
-        return job
 
     def _run_clicked(self, _button: Any = None) -> None:
         self.message.value = ""

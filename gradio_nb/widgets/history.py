@@ -19,7 +19,7 @@ from typing import Any
 from ._code import call_code, needs_imports
 from ._inputs import is_secret
 
-__all__ = ["Entry", "as_code", "clear", "entries", "record"]
+__all__ = ["Entry", "as_code", "clear", "entries", "record", "record_batch"]
 
 SECRET = "<secret>"
 
@@ -89,6 +89,30 @@ def record(client_var: str | None, job: Any) -> Entry:
     removers: list[Any] = []
     removers.append(job.add_listener(finished))
     finished(job.snapshot())
+    return entry
+
+
+def record_batch(client_var: str | None, client: Any, batch: Any, code: str) -> Entry:
+    """Remember a ``map``/``sweep`` started from a form or a magic, as ``code`` (which the
+    caller writes: its inputs are a variable or a grid, not values to copy)."""
+    entry = Entry(client_var=client_var or "client", src=getattr(client, "src", None),
+                  api_name=batch.endpoint.api_name, arguments={}, code=code)
+    with _lock:
+        _entries.append(entry)
+        index = len(_entries) - 1
+
+    def finished(snap: Any) -> None:
+        if not snap.finished:
+            return
+        remove()
+        status = "cancelled" if snap.cancelled else ("error" if snap.failed else "done")
+        message = f"{snap.failed} of {snap.total} failed" if snap.failed else None
+        with _lock:
+            if index < len(_entries) and _entries[index] is entry:
+                _entries[index] = replace(entry, status=status, error=message, duration=snap.elapsed)
+
+    remove = batch.add_listener(finished)
+    finished(batch.snapshot())
     return entry
 
 

@@ -66,15 +66,24 @@ def make() -> types.ModuleType:
         calls.append(("wait_drawn", job))
         return True
 
+    def batch_mimebundle(batch: Any) -> dict[str, Any]:
+        calls.append(("batch_mimebundle", batch))
+        return {"text/plain": f"<batch card {batch.endpoint.api_name}>"}
+
     def register_job(job: Any) -> None:
         calls.append(("register_job", job))
 
     def record(client_var: str, job: Any) -> None:
         records.append((client_var, job, time.monotonic()))
 
+    def record_batch(client_var: str, client: Any, batch: Any, code: str) -> None:
+        records.append((client_var, batch, time.monotonic(), code))
+
     def entries() -> list[dict[str, Any]]:
         out = []
-        for var, job, _ in records:
+        for var, job, *_ in records:
+            if not hasattr(job, "arguments"):  # a batch: its code was recorded
+                continue
             snap = job.snapshot()
             out.append({"client": var, "api_name": job.endpoint.api_name, "arguments": dict(job.arguments),
                         "result": snap.result, "duration": snap.elapsed})
@@ -89,9 +98,9 @@ def make() -> types.ModuleType:
         return "\n".join(lines)
 
     for fn in (client_widget, client_mimebundle, job_widget, job_mimebundle, jobs_widget, blocking_wait,
-               frontend_available, register_job, wait_drawn):
+               frontend_available, register_job, wait_drawn, batch_mimebundle):
         setattr(widgets, fn.__name__, fn)
-    for fn in (record, entries, as_code):
+    for fn in (record, record_batch, entries, as_code):
         setattr(history, fn.__name__, fn)
     widgets.history = history
     return widgets
@@ -100,7 +109,10 @@ def make() -> types.ModuleType:
 def install_fake_widgets(monkeypatch: Any) -> types.ModuleType:
     import gradio_nb
 
+    import gradio_nb.widgets._batch_code as batch_code  # pure: the real one serves the magics
+
     widgets = make()
+    monkeypatch.setitem(sys.modules, "gradio_nb.widgets._batch_code", batch_code)
     monkeypatch.setitem(sys.modules, "gradio_nb.widgets", widgets)
     monkeypatch.setitem(sys.modules, "gradio_nb.widgets.history", widgets.history)
     monkeypatch.setattr(gradio_nb, "widgets", widgets, raising=False)

@@ -176,3 +176,31 @@ def test_batch_outputs(executed, demo_app):
     assert "image/png" in run.mimetypes(11)  # the plot of the sweep
     assert "4 of 5 from the cache; 1 failed" in run.text(13)
     assert "done=40 failed=0 running=0" in run.text(15)
+    # the batch view (issue #11): the live card left plain HTML in its Output widget's saved
+    # state (a plain output needs no widget state to render), the sweep and the frame are plain
+    divided = _html_of(run, 18)
+    assert "<Batch /calculate finished: 24/24 done, 6 failed, 0 cached>" in run.text(18)
+    assert 'class="gnb-batch gnb-final"' in divided and "gnb-batch-card" not in divided
+    assert re.search(r'class="gnb-n-done"[^>]*>24<', divided) and re.search(r'class="gnb-n-failed"[^>]*>6<', divided)
+    assert divided.count('<tr class="gnb-row gnb-row-failed">') == 6 and "Cannot divide by zero." in divided
+    grid = _html_of(run, 20)
+    assert 'class="gnb-sweep-grid"' in grid and grid.count('<td class="gnb-grid-cell"') == 20
+    paintings = _html_of(run, 21)
+    assert "steps \\ palette" in paintings
+    assert paintings.count('<img class="gnb-thumb" src="data:image/png;base64,') >= 4
+    frame = _html_of(run, 23)
+    assert frame.count('<img class="gnb-thumb" src="data:image/png;base64,') == 4
+
+
+def _html_of(run, suffix: int) -> str:
+    """Every text/html a cell shows: its plain outputs, and what its Output widgets hold in the
+    saved widget state (the final rendering of a live card)."""
+    parts = []
+    for out in run.cell(suffix).outputs:
+        data = out.get("data", {})
+        parts.append(data.get("text/html", ""))
+        model = data.get(WIDGET_VIEW, {}).get("model_id")
+        if model:
+            for inner in run.widget_state.get(model, {}).get("state", {}).get("outputs", []):
+                parts.append(inner.get("data", {}).get("text/html", ""))
+    return "".join(parts)

@@ -75,3 +75,9 @@ def widget_app(tmp_path_factory):
 def rewrite_app(tmp_path_factory):
     """apps/rewrite_app.py: a generator whose repeated picture Gradio rewrites in place (#11)."""
     yield from _serve(tmp_path_factory, "rewrite_app")
+
+
+@pytest.fixture(scope="module")
+def batch_view_app(tmp_path_factory):
+    """apps/batch_view_app.py: pictures, sounds, instant numbers, failures, a slow call (#11)."""
+    yield from _serve(tmp_path_factory, "batch_view_app")

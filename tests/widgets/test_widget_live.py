@@ -11,6 +11,7 @@ from gradio_nb import Client
 from gradio_nb.widgets import _progress, history
 from gradio_nb.widgets._card import LiveOutput
 from gradio_nb.widgets._form import EndpointForm
+from widget_helpers import wait_for
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -25,17 +26,6 @@ def client(server):
     c = Client(server.url, verbose=False)
     yield c
     c.close()
-
-
-def wait_for(predicate, timeout=30.0, every=0.02):
-    """Poll ``predicate`` until true (generous timeout; no timing assertion)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(every)
-    raise AssertionError(f"not true within {timeout} s: {predicate}")
 
 
 def record_card(live: LiveOutput, timeout: float = 60.0) -> dict[str, list]:

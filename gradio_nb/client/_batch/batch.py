@@ -361,6 +361,17 @@ class Batch:
 
         return to_pandas(self)
 
+    def widget(self) -> Any:
+        """A live card for this batch (Jupyter): counts, progress, failures, a gallery."""
+        from .. import _hooks
+
+        return _hooks.notebook().batch_widget(self)
+
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any] | None:
+        from .. import _hooks
+
+        return _hooks.notebook().batch_mimebundle(self)
+
     def __reduce__(self) -> Any:
         raise TypeError(
             "A Batch cannot be pickled: it is tied to live connections and a running event loop. "

@@ -1,7 +1,8 @@
 """A tqdm bar for a batch in scripts and terminal IPython (done/total, failures, rate).
 
 A listener of the batch: it runs on the loop thread and only hands the numbers to tqdm, which
-throttles its own redraws. Red once an item fails, green when everything succeeded.
+throttles its own redraws. Red once an item fails, green when everything succeeded; when the
+batch ends, one summary line under the bar (what failed and what to do about it).
 """
 
 from __future__ import annotations
@@ -12,14 +13,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from .batch import Batch, BatchSnapshot
 
-__all__ = ["attach_progress"]
+__all__ = ["attach_progress", "summary"]
 
 
 def attach_progress(batch: Batch, file: Any = None) -> None:
     """Show ``batch``'s progress on ``file`` (stderr) until it finishes."""
     from tqdm.std import tqdm  # imported only when a bar is shown: it costs import time
 
-    bar = tqdm(total=batch._total, desc=batch.endpoint.name, unit="call", file=file or sys.stderr,
+    out = file or sys.stderr
+    bar = tqdm(total=batch._total, desc=batch.endpoint.name, unit="call", file=out,
                dynamic_ncols=True, leave=True, mininterval=0.2)
     shown = {"done": 0, "red": False}
 
@@ -40,6 +42,8 @@ def attach_progress(batch: Batch, file: Any = None) -> None:
                 bar.colour = "red"
             bar.close()
             remove()
+            out.write(summary(s, batch.endpoint.name) + "\n")
+            out.flush()
 
     remove = batch.add_listener(update)
 
@@ -55,3 +59,16 @@ def _postfix(s: BatchSnapshot) -> str:
     if s.retrying:
         parts.append(f"retrying={s.retrying}")
     return ", ".join(parts)
+
+
+def summary(s: BatchSnapshot, name: str) -> str:
+    """``/square: 200/200 done in 12.3 s (16.2 calls/s); 3 failed, 10 from cache`` + a hint."""
+    rate = f" ({s.throughput:.1f} calls/s)" if s.throughput else ""
+    line = f"{name}: {s.done}/{s.total} done in {s.elapsed:.1f} s{rate}; {s.failed} failed"
+    if s.cancelled:
+        line += f", {s.cancelled} cancelled"
+    if s.cached:
+        line += f", {s.cached} from cache"
+    if s.failed or s.cancelled:
+        line += ". batch.failed lists them; batch.retry_failed() runs them again."
+    return line

@@ -9,7 +9,13 @@ from .._exceptions import ConfigError
 if TYPE_CHECKING:
     from .batch import Batch
 
-__all__ = ["to_pandas", "output_columns"]
+__all__ = ["FRAME_MARK", "META_COLUMNS", "to_pandas", "output_columns"]
+
+# The columns after the inputs and outputs (the notebook layer recognises batch frames by them).
+META_COLUMNS = ("status", "error", "elapsed_s", "attempts", "cached")
+# Set in the frame's ``attrs`` (which pandas carries over to column selections and filters), so
+# the notebook layer shows its media columns as thumbnails; the data itself stays plain.
+FRAME_MARK = "gradio_nb.batch"
 
 
 def output_columns(batch: Batch) -> list[str]:
@@ -35,7 +41,7 @@ def to_pandas(batch: Batch) -> Any:
     inputs = [p.name for p in batch.endpoint.parameters]
     taken = set(inputs)
     outputs = [name + " (output)" if name in taken else name for name in outputs]
-    meta = ["status", "error", "elapsed_s", "attempts", "cached"]
+    meta = list(META_COLUMNS)
     extra: dict[str, None] = {}  # inputs of items that could not be bound (arg0, unknown names)
     rows = []
     for item in batch.items:
@@ -56,4 +62,6 @@ def to_pandas(batch: Batch) -> Any:
         rows.append(row)
     columns = [*inputs, *(name for name in extra if name not in outputs), *outputs, *meta]
     index = pd.Index([item.index for item in batch.items], name="index")
-    return pd.DataFrame(rows, columns=columns, index=index)
+    frame = pd.DataFrame(rows, columns=columns, index=index)
+    frame.attrs[FRAME_MARK] = batch.endpoint.name
+    return frame

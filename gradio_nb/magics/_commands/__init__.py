@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from IPython.core.error import UsageError
 
 from .._parsing import CommandParser
-from . import close, connect, duplicate, history, jobs, predict, reset, view
+from . import close, connect, duplicate, history, jobs, map, predict, reset, sweep, view
 
 if TYPE_CHECKING:
     from .._magics import GradioMagics
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMANDS", "dispatch", "main_parser"]
 
 COMMANDS: dict[str, ModuleType] = {
-    m.NAME: m for m in (connect, view, predict, jobs, history, reset, close, duplicate)
+    m.NAME: m for m in (connect, view, predict, map, sweep, jobs, history, reset, close, duplicate)
 }
 
 _EPILOG = """\
