@@ -83,6 +83,10 @@ def tally(word, seen):
         _leave()
 
 
+def verdict(text: str):
+    return "fine" if text else "empty"
+
+
 with gr.Blocks() as demo:
     x = gr.Number(label="x")
     delay = gr.Number(value=0.0, label="delay")
@@ -97,6 +101,7 @@ with gr.Blocks() as demo:
     f_out = gr.File(label="file")
     seen = gr.State([])
     count = gr.Number(label="count")
+    verdict_out = gr.Textbox(label="status")  # labelled like one of to_pandas()'s own columns
     btn = gr.Button()
     btn.click(square, [x, delay], y, api_name="square", concurrency_limit=None)
     btn.click(describe, [text, n, shout], [said, length], api_name="describe", concurrency_limit=None)
@@ -106,6 +111,7 @@ with gr.Blocks() as demo:
     btn.click(reset_stats, None, status, api_name="reset_stats", queue=False)
     btn.click(write_file, text, f_out, api_name="write_file", concurrency_limit=None)
     btn.click(tally, [text, seen], [count, seen], api_name="tally", concurrency_limit=None)
+    btn.click(verdict, text, verdict_out, api_name="verdict")
 
 if __name__ == "__main__":
     launch(demo)

@@ -140,6 +140,17 @@ def test_to_pandas_has_inputs_outputs_and_status_columns(client):
         client.map(pd.DataFrame({"txt": ["x"]}), api_name="/describe")
 
 
+def test_an_output_named_like_a_column_of_ours_keeps_its_value(client):
+    pytest.importorskip("pandas")
+    batch = client.map(["a", ""], api_name="/verdict", progress=False)
+    batch.results(timeout=60)
+    frame = batch.to_pandas()
+    assert list(frame.columns) == ["text", "status (output)", "status", "error", "elapsed_s",
+                                   "attempts", "cached"]
+    assert frame["status (output)"].tolist() == ["fine", "empty"]
+    assert frame["status"].tolist() == ["done", "done"]
+
+
 def test_to_pandas_without_pandas_names_the_extra(client, monkeypatch):
     import builtins
 

@@ -39,7 +39,8 @@ def to_pandas(batch: Batch) -> Any:
         ) from None
     outputs = output_columns(batch)
     inputs = [p.name for p in batch.endpoint.parameters]
-    taken = set(inputs)
+    # An output named like an input or like one of our own columns ("status") keeps its value.
+    taken = {*inputs, *META_COLUMNS}
     outputs = [name + " (output)" if name in taken else name for name in outputs]
     meta = list(META_COLUMNS)
     extra: dict[str, None] = {}  # inputs of items that could not be bound (arg0, unknown names)
