@@ -83,6 +83,7 @@ def test_quickstart_endpoints_as_functions(executed):
     assert "calculate(a: float = 4" in run.text(25) and "Radio 'operation'" in run.text(25)  # help()
     assert run.text(26).strip() == "42"
     assert run.text(28).strip() == "['Hello, Ada!', 'Hello, Grace!']"
+    assert run.text(31).strip() == "['Hello, Ada.', 'Hello, Grace.', 'Hello, Linus.']"  # ep.map
 
 
 def test_quickstart_keeps_widget_state(executed):
