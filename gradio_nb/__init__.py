@@ -57,6 +57,10 @@ def _space_progress() -> Any:
     return _notebook_layer().space_progress() if _in_kernel() else None
 
 
+def _batch_progress(batch: Any) -> bool:
+    return _in_kernel() and _notebook_layer().show_batch_progress(batch)
+
+
 def _on_job(job: Any) -> None:
     if _in_kernel():
         _notebook_layer().register_job(job)
@@ -64,6 +68,7 @@ def _on_job(job: Any) -> None:
 
 _hooks.blocking_wait = _blocking_wait
 _hooks.on_job = _on_job
+_hooks.batch_progress = _batch_progress
 _hooks.space_progress = _space_progress
 
 

@@ -12,11 +12,15 @@ from typing import TYPE_CHECKING, Any, Callable
 if TYPE_CHECKING:
     from ._job import Job
 
-__all__ = ["blocking_wait", "space_progress", "on_job", "notebook", "set_notebook_loader"]
+__all__ = ["blocking_wait", "batch_progress", "space_progress", "on_job", "notebook", "set_notebook_loader"]
 
 # Given the job a blocking predict() waits for, returns a context manager that shows its
 # progress while the caller blocks (a compact line in a notebook). None: show nothing.
 blocking_wait: Callable[[Job], AbstractContextManager[Any]] | None = None
+
+# Called by map()/sweep() with progress=True: shows the batch's progress and returns True (the
+# live batch card in a notebook), or returns False to leave it to the core's tqdm bar.
+batch_progress: Callable[[Any], bool] | None = None
 
 # Called with every new Job (the notebook layer keeps a registry for `%gradio jobs`).
 on_job: Callable[[Job], None] | None = None

@@ -46,6 +46,7 @@ __all__ = [
     "job_widget",
     "jobs_widget",
     "register_job",
+    "show_batch_progress",
     "space_progress",
     "wait_drawn",
 ]
@@ -92,6 +93,17 @@ def job_mimebundle(job: Any) -> dict[str, Any]:
 def batch_widget(batch: Any) -> W.Widget:
     """The live card of ``batch`` (``batch.widget()``)."""
     return BatchCard(batch)
+
+
+def show_batch_progress(batch: Any) -> bool:
+    """``client.map(..., progress=True)`` in a notebook: the live batch card, shown at once
+    (instead of the core's tqdm text on stderr). False without a frontend: tqdm then."""
+    if not frontend_available():
+        return False
+    from IPython.display import display
+
+    display(batch)
+    return True
 
 
 def batch_mimebundle(batch: Any) -> dict[str, Any]:

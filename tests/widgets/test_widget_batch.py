@@ -221,3 +221,20 @@ def test_batch_frame_escapes_app_text(client, shell):
     frame.loc[frame.index[0], "error"] = "<script>alert(1)</script>"
     data, _ = shell.display_formatter.format(frame)
     assert "<script>" not in data["text/html"] and "&lt;script&gt;" in data["text/html"]
+
+
+def test_map_with_progress_shows_the_card_in_a_notebook_not_tqdm(client, frontend, monkeypatch, capsys):
+    import gradio_nb
+
+    shown = []
+    monkeypatch.setattr(gradio_nb, "_in_kernel", lambda: True)
+    monkeypatch.setattr("IPython.display.display", lambda obj, **kw: shown.append(obj))
+    batch = client.map([{"n": n, "size": 4} for n in range(3)], "/tile")  # progress=True
+    assert shown == [batch]  # the live card, displayed at once
+    batch.results(timeout=60)
+    err = capsys.readouterr().err
+    assert "/tile" not in err and "call/s" not in err
+    monkeypatch.setattr(gradio_nb, "_in_kernel", lambda: False)  # terminal: the tqdm bar
+    client.map([{"n": 1, "size": 4}], "/tile").results(timeout=60)
+    err = capsys.readouterr().err
+    assert "/tile" in err and "call" in err

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from .. import _loop
+from .. import _hooks, _loop
 from .._exceptions import ConfigError
 from .batch import Batch, Item
 from .driver import Driver
@@ -144,7 +144,8 @@ def map(  # noqa: A001 - the issue's name: gradio_nb.map(clients, inputs, ...)
     driver = Driver(batch, clients, endpoints, iter(source), policy, cache=store, headers=headers)
     batch._driver = driver
     batch._owners = clients  # type: ignore[attr-defined]  # keeps the connections alive
-    if progress:
+    # In a notebook the live card shows the progress; elsewhere, the tqdm bar.
+    if progress and not (_hooks.batch_progress is not None and _hooks.batch_progress(batch)):
         from .progress import attach_progress
 
         attach_progress(batch)
