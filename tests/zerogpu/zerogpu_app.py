@@ -23,8 +23,9 @@ package (``spaces/zero/client.py``, 0.51.3), titles included:
                  get more quotas or retry in 0:00:03."
   /flaky         fails the first ``failures`` calls for a ``key`` with a transient refusal of
                  ``kind`` ("queue_timeout", "no_gpu", "pending_credits"), then succeeds.
-  /ledger        every call so far: {fn, who, x_ip_token, outcome, t} (outcome: "ok" or the
-                 refusal's title), for tests that count refusals.
+  /ledger        every call so far: {fn, who, x_ip_token, outcome, t, prompt, window} (outcome:
+                 "ok" or the refusal's title; window: the visitor's quota window, numbered from 1),
+                 for tests that count refusals.
 """
 import math
 import os
@@ -51,7 +52,7 @@ SUBSCRIBE_TO_PRO_URL = "https://huggingface.co/subscribe/pro?from=ZeroGPU"
 EXAMPLES_RETRY_MESSAGE = "Try re-running outside of examples if it happened after clicking one"
 
 _lock = threading.Lock()
-_windows: dict[str, tuple[float, int]] = {}  # visitor -> (window start, GPU seconds used)
+_windows: dict[str, tuple[float, int, int]] = {}  # visitor -> (window start, GPU seconds used, number)
 _attempts: dict[str, int] = {}  # /flaky key -> calls so far
 LEDGER: list[dict] = []
 
@@ -73,24 +74,25 @@ def _visitor(request: gr.Request) -> tuple[str, str | None, str | None]:
     return "anonymous", None, None
 
 
-def _record(fn: str, who: str, request: gr.Request, outcome: str) -> None:
+def _record(fn: str, who: str, request: gr.Request, outcome: str, prompt: str | None = None) -> None:
     with _lock:
+        window = _windows.get(who, (0.0, 0, 0))[2]
         LEDGER.append({"fn": fn, "who": who, "x_ip_token": request.headers.get("x-ip-token"),
-                       "outcome": outcome, "t": time.time()})
+                       "outcome": outcome, "t": time.time(), "prompt": prompt, "window": window})
 
 
 def _charge(who: str, duration: int) -> tuple[int, timedelta] | None:
     """Charge ``duration`` GPU seconds to ``who``; None if done, else (left, wait) when over."""
     now = time.monotonic()
     with _lock:
-        start, used = _windows.get(who, (now, 0))
+        start, used, number = _windows.get(who, (now, 0, 1))
         if now - start >= WINDOW:
-            start, used = now, 0
+            start, used, number = now, 0, number + 1
         left = QUOTA - used
         if duration > left:
-            _windows[who] = (start, used)
+            _windows[who] = (start, used, number)
             return left, timedelta(seconds=math.ceil(start + WINDOW - now))
-        _windows[who] = (start, used + duration)
+        _windows[who] = (start, used + duration, number)
         return None
 
 
@@ -98,17 +100,17 @@ def _gpu(fn: str, prompt: str, duration: float, request: gr.Request, *, old_word
     duration = int(duration)
     who, kind, _token = _visitor(request)
     if duration > MAX_DURATION:
-        _record(fn, who, request, "ZeroGPU illegal duration")
+        _record(fn, who, request, "ZeroGPU illegal duration", prompt)
         raise gr.Error(f"The requested GPU duration ({duration}s) is larger than the maximum allowed",
                        title="ZeroGPU illegal duration")
     over = _charge(who, duration)
     if over is not None:
         left, wait = over
         if old_wording:
-            _record(fn, who, request, "old wording")
+            _record(fn, who, request, "old wording", prompt)
             raise gr.Error(f"You have exceeded your GPU quota ({left}s left vs. {duration}s requested). "
                            f"Sign-up on Hugging Face to get more quotas or retry in {wait}.")
-        _record(fn, who, request, QUOTA_TITLE)
+        _record(fn, who, request, QUOTA_TITLE, prompt)
         if kind is None:
             raise gr.Error(f"Space app has reached its GPU limit. {EXAMPLES_RETRY_MESSAGE}", title=QUOTA_TITLE)
         gpu, more = (("free ZeroGPU", "Subscribe to Hugging Face PRO to get 40 min of ZeroGPU quota a day - "
@@ -118,7 +120,7 @@ def _gpu(fn: str, prompt: str, duration: float, request: gr.Request, *, old_word
                        f"Try again in {wait}. {more}", title=QUOTA_TITLE)
     gr.Info("Waiting for a GPU to become available", title="ZeroGPU queue")
     gr.Info("Successfully acquired a GPU", title="ZeroGPU queue")
-    _record(fn, who, request, "ok")
+    _record(fn, who, request, "ok", prompt)
     return f"painted {prompt} ({duration}s of GPU)"
 
 

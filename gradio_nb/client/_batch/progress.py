@@ -1,7 +1,8 @@
 """A tqdm bar for a batch in scripts and terminal IPython (done/total, failures, rate).
 
 A listener of the batch: it runs on the loop thread and only hands the numbers to tqdm, which
-throttles its own redraws. Red once an item fails, green when everything succeeded.
+throttles its own redraws. Red once an item fails, green when everything succeeded. While a
+ZeroGPU quota holds the batch back, the bar says until when.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ def attach_progress(batch: Batch, file: Any = None) -> None:
 
 def _postfix(s: BatchSnapshot) -> str:
     parts = [f"running={s.running}"]
+    if s.quota_until is not None:
+        parts.insert(0, f"waiting for ZeroGPU quota until {s.quota_until:%H:%M:%S}")
     if s.failed:
         parts.append(f"failed={s.failed}")
     if s.cancelled:
