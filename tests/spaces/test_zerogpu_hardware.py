@@ -1,7 +1,7 @@
 """A Space the Hub reports on ZeroGPU hardware starts its batches at one job in flight.
 
-The Hub is the stand-in of gradio_nb.demo (HF_ENDPOINT points at it); the Space's host is the
-ZeroGPU stand-in app (zerogpu_app.py, Gradio 6.31).
+The Hub is the stand-in of gradio_nb.demo (the ``hub`` fixture of this folder); the Space's host
+is the ZeroGPU stand-in app (tests/zerogpu/zerogpu_app.py, Gradio 6.31).
 """
 from __future__ import annotations
 
@@ -12,32 +12,13 @@ import pytest
 
 from gradio_nb import Client
 from gradio_nb.client import _spaces
-from gradio_nb.demo import hub_standin
 
-HERE = Path(__file__).resolve().parent
+ZEROGPU_APP = Path(__file__).resolve().parents[1] / "zerogpu" / "zerogpu_app.py"
 
 
 @pytest.fixture(scope="module")
 def standin(gradio_server):
-    return gradio_server(str(HERE / "zerogpu_app.py"))
-
-
-@pytest.fixture
-def hub(monkeypatch, tmp_path):
-    """A Hub stand-in with no token anywhere; HF_ENDPOINT points at it (read at call time)."""
-    from huggingface_hub import constants
-
-    for var in ("HF_TOKEN", "HUGGING_FACE_HUB_TOKEN"):
-        monkeypatch.delenv(var, raising=False)
-    monkeypatch.setattr(constants, "HF_TOKEN_PATH", str(tmp_path / "token"), raising=False)
-    monkeypatch.setenv("HF_TOKEN_PATH", str(tmp_path / "token"))
-    h = hub_standin.HubStandin(port=0)
-    h.start()
-    monkeypatch.setenv("HF_ENDPOINT", h.url)
-    try:
-        yield h
-    finally:
-        h.stop()
+    return gradio_server(str(ZEROGPU_APP))
 
 
 def test_zero_gpu_hardware_names():
