@@ -22,9 +22,9 @@ moved item is ignored). With no live replica left, ``decide`` fails what waits
 (``Fail``) and ``dead`` tells the driver to fail the inputs not read yet.
 
 ZeroGPU quotas (``Outcome.QUOTA``): the refusal says when the caller's quota allows again
-(``retry_after``; unknown: ``quota_probe`` seconds). That replica starts nothing before then (the
-others go on) and the item goes back to the queue for that time: its attempt counts, not as a
-failure. A wait longer than ``quota_wait`` (None: any wait is accepted) stops the batch instead
+(``retry_after``; unknown: ``quota_probe`` seconds). That replica starts nothing before then
+and the item goes back to the queue at once (``Verdict.REQUEUED``), for the other replicas or
+for this one when its pause ends: its attempt counts, not as a failure (nor as a retry). A wait longer than ``quota_wait`` (None: any wait is accepted) stops the batch instead
 (``Verdict.STOP``): the driver fails every unfinished item with that refusal. A quota refusal or
 a "pending credits exceeded" (``Outcome.PENDING_CREDITS``: a 429 of ZeroGPU, retried and halving
 the window like one) also stops the replica's window from growing again: a ZeroGPU Space, whose
