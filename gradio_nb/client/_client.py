@@ -14,6 +14,7 @@ import sys
 import threading
 import weakref
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, Callable, Literal, Mapping, Sequence
 
@@ -21,6 +22,7 @@ from . import _hooks, _loop, _spaces
 from ._api import AsyncEndpointFunction, EndpointFunction, EndpointNamespace, PendingNamespace
 from ._app import App
 from ._batch import Batch
+from ._batch.api import DEFAULT_QUOTA_WAIT
 from ._batch.api import map as batch_map
 from ._batch.api import start_sweep
 from ._exceptions import ArgumentError, ConfigError, ConnectionFailed
@@ -447,7 +449,8 @@ class _ClientBase:
     def map(self, inputs: Any, api_name: str | None = None, *, fn_index: int | None = None,
             concurrency: int | None = None, retries: int = 3, errors: str = "collect",
             cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
-            headers: Mapping[str, str] | None = None) -> Batch:
+            headers: Mapping[str, str] | None = None,
+            quota_wait: timedelta | float | None = DEFAULT_QUOTA_WAIT) -> Batch:
         """Run an endpoint over ``inputs`` and return the ``Batch`` at once.
 
         ``inputs``: any iterable, read lazily; each item is a dict (keyword arguments), a tuple
@@ -458,26 +461,30 @@ class _ClientBase:
         jitter, honouring Retry-After; a 429 also lowers the concurrency for a while);
         ``errors``: "collect" records failures and goes on, "raise" stops at the first;
         ``cache``: True or a folder, to store results and skip finished items on a re-run;
-        ``progress``: a tqdm bar on stderr.
+        ``progress``: a tqdm bar on stderr; ``quota_wait``: on a ZeroGPU Space, the longest
+        quota wait to accept (a ``timedelta`` or seconds; None always waits, 0 never): a quota
+        refusal pauses the batch until the quota allows again, a longer wait stops it with the
+        unfinished items failed (``batch.retry_failed(quota_wait=None)`` resumes them).
 
         The batch's stateless jobs share one session (it is cancelled as a whole); an endpoint
         with ``gr.State`` runs each item in a fresh session of its own, from the initial State.
         """
         return batch_map(self, inputs, api_name, fn_index=fn_index,
                          concurrency=concurrency, retries=retries, errors=errors, cache=cache,
-                         progress=progress, headers=headers)
+                         progress=progress, headers=headers, quota_wait=quota_wait)
 
     def sweep(self, api_name: str | None = None, *, fn_index: int | None = None,
               concurrency: int | None = None, retries: int = 3, errors: str = "collect",
               cache: bool | str | os.PathLike[str] | None = None, progress: bool = True,
-              **grid: Any) -> Batch:
+              quota_wait: timedelta | float | None = DEFAULT_QUOTA_WAIT, **grid: Any) -> Batch:
         """Run an endpoint over a grid: lists vary (cartesian product), scalars are fixed,
         parameters not given keep the app's defaults. Options as in ``map``.
 
         ``client.sweep(api_name="/predict", text=["a cat", "a dog"], steps=[10, 25, 50])``
         """
         return start_sweep([self], api_name=api_name, fn_index=fn_index, grid=grid, options=dict(
-            concurrency=concurrency, retries=retries, errors=errors, cache=cache, progress=progress))
+            concurrency=concurrency, retries=retries, errors=errors, cache=cache, progress=progress,
+            quota_wait=quota_wait))
 
     def _check_default_api_name(self, api_name: str | None) -> str | None:
         if api_name is not None:

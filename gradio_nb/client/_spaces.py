@@ -656,6 +656,19 @@ def _wake_host(host: str | None, token: str | None) -> None:
         pass
 
 
+def is_zero_gpu(hardware: str | None) -> bool:
+    """True for the hardware names the Hub gives ZeroGPU Spaces ("zero-a10g" and its kin)."""
+    return bool(hardware) and str(hardware).lower().startswith("zero")
+
+
+def space_hardware(space_id: str, *, token: str | None = None) -> str | None:
+    """The hardware the Space runs on now, as the Hub names it (None if it says none)."""
+    space_id = _check_id(parse_space_src(space_id) or space_id)
+    runtime = _hub_call(_api().get_space_runtime, space_id, token=_tok(token), _sid=space_id,
+                        _token=token, _action=f"read the hardware of the Space {space_id}")
+    return _runtime_fields(runtime)["hardware"]
+
+
 def resolve_space(
     space_id: str,
     *,

@@ -17,6 +17,9 @@ Endpoints (api_name: inputs -> outputs):
     /recall      (gr.State)                            -> the words so far    session state
     /slow        seconds (Slider 1-120)                -> text                async, gr.Progress: Cancel
     /calls       (undocumented)                        -> the call record     for tests
+    /zerogpu_generate, /zerogpu_generate_old, /zerogpu_flaky, /zerogpu_ledger  (undocumented)
+                 a ZeroGPU Space's per-visitor GPU quota (gradio_nb.demo.zerogpu), for
+                 notebooks/zerogpu.ipynb
 
 Every call is recorded (start, then finish / cancel / error) in memory and, when the
 environment variable GRADIO_NB_DEMO_RECORD (or --record) names a file, as JSON lines in that
@@ -50,6 +53,12 @@ except ImportError:  # pragma: no cover - exercised by `gradio-nb demo` without 
     sys.exit("The gradio_nb demo app needs gradio, which gradio_nb does not install: pip install gradio")
 
 from PIL import Image, ImageDraw  # a dependency of gradio
+
+if __package__:
+    from . import zerogpu
+else:  # run as a file (gradio-nb demo): the module next to it, not another installed copy
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import zerogpu  # type: ignore[no-redef]
 
 STEP_SECONDS = float(os.environ.get("GRADIO_NB_DEMO_STEP", "0.4"))
 PALETTES = {
@@ -291,6 +300,8 @@ def build() -> gr.Blocks:
             seconds = gr.Slider(1, 120, value=30, step=1, label="seconds")
             waited = gr.Textbox(label="result")
             gr.Button("Wait").click(slow, seconds, waited, api_name="slow")
+        # A ZeroGPU Space's quota, for notebooks/zerogpu.ipynb: hidden from view_api and the page.
+        zerogpu.add_endpoints(prefix="zerogpu_", api_visibility="undocumented")
         record = gr.JSON(visible=False)
         gr.Button("calls", visible=False).click(calls, None, record, api_name="calls",
                                                 api_visibility="undocumented")

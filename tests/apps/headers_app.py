@@ -5,6 +5,8 @@
 of `space` through `library` ("gradio_nb" or "gradio_client") with
 `client.add_zero_gpu_headers(...)`, and returns what that app saw. HF_ENDPOINT (the Hub
 stand-in) resolves the Space id to a loopback app.
+/relay_generate(space, library): the same, calling /generate("relayed", 1) of a ZeroGPU stand-in
+(tests/zerogpu/zerogpu_app.py), which charges the quota of the visitor it saw (its /ledger).
 """
 import sys
 from pathlib import Path
@@ -21,7 +23,7 @@ def header(name, request: gr.Request):
     return request.headers.get(name, "")
 
 
-def relay(space, library):
+def _relay(space, library, *args, api_name):
     if library == "gradio_nb":
         from gradio_nb import Client
     else:
@@ -29,10 +31,18 @@ def relay(space, library):
     client = Client(space, verbose=False)
     try:
         headers = client.add_zero_gpu_headers({})
-        return client.predict("x-ip-token", api_name="/header", headers=headers)
+        return client.predict(*args, api_name=api_name, headers=headers)
     finally:
         if hasattr(client, "close"):
             client.close()
+
+
+def relay(space, library):
+    return _relay(space, library, "x-ip-token", api_name="/header")
+
+
+def relay_generate(space, library):
+    return _relay(space, library, "relayed", 1, api_name="/generate")
 
 
 with gr.Blocks() as demo:
@@ -42,6 +52,7 @@ with gr.Blocks() as demo:
     out = gr.Textbox(label="value")
     gr.Button().click(header, name, out, api_name="header")
     gr.Button().click(relay, [space, library], out, api_name="relay")
+    gr.Button().click(relay_generate, [space, library], out, api_name="relay_generate")
 
 if __name__ == "__main__":
     launch(demo)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import inspect
+from datetime import timedelta
 
 import gradio_nb
 from gradio_nb import AsyncClient, Batch, BatchSnapshot, Client, Item
@@ -24,8 +25,10 @@ def test_map_and_sweep_signatures():
     assert inspect.iscoroutinefunction(AsyncClient.map) and inspect.iscoroutinefunction(AsyncClient.sweep)
     options = inspect.signature(Client.map).parameters
     for name, default in [("concurrency", None), ("retries", 3), ("errors", "collect"), ("cache", None),
-                          ("progress", True)]:
+                          ("progress", True), ("quota_wait", timedelta(minutes=30))]:
         assert options[name].default == default, name
+    for fn in (Client.sweep, gradio_nb.map):
+        assert inspect.signature(fn).parameters["quota_wait"].default == timedelta(minutes=30)
     assert list(inspect.signature(gradio_nb.map).parameters)[:3] == ["clients", "inputs", "api_name"]
 
 
@@ -34,5 +37,6 @@ def test_batch_surface():
                    "__iter__", "__aiter__", "__await__", "__len__"):
         assert callable(getattr(Batch, method)), method
     assert {"index", "inputs", "value", "error", "elapsed", "attempts", "cached"} <= set(Item.__dataclass_fields__)
-    assert {"done", "running", "queued", "failed", "cached", "throughput", "eta"} <= set(
-        BatchSnapshot.__dataclass_fields__)
+    assert {"done", "running", "queued", "failed", "cached", "throughput", "eta", "quota_until",
+            "quota_error", "quota_paused"} <= set(BatchSnapshot.__dataclass_fields__)
+    assert "options" in str(inspect.signature(Batch.retry_failed))

@@ -2,10 +2,18 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 
-from gradio_nb import AppError, ConnectionFailed, QueueError, TooManyRequestsError
+from gradio_nb import (
+    AppError,
+    ConnectionFailed,
+    QueueError,
+    TooManyRequestsError,
+    ZeroGPUQuotaError,
+    ZeroGPUUnavailableError,
+)
 from gradio_nb.client._batch.policy import Fail, Outcome, Policy, Start, Verdict, classify
 
 
@@ -123,14 +131,61 @@ def test_stop_ends_waiting_items_and_starts_nothing():
     assert policy.decide(100.0) == [] and policy.idle
 
 
-def test_pause_and_requeue_keep_items_without_failing_them():
-    policy = Policy([1])
+def test_a_quota_refusal_pauses_its_replica_and_requeues_the_item_without_a_failure():
+    policy = Policy([2], retries=0, quota_wait=None)
     fill(policy, 0.0)
     policy.source_done = True
-    policy.pause(0, 50.0)
-    policy.requeue(0, 0, 50.0)
+    assert policy.finished(0, 0, Outcome.QUOTA, 1.0, retry_after=50.0) == (Verdict.REQUEUED, 51.0)
+    # The other job in flight runs on; nothing new starts on the paused replica, even its slot.
     assert policy.failures == {} and policy.decide(10.0) == []
-    assert policy.decide(50.0) == [Start(0, 0)]
+    assert policy.quota_paused(10.0) == [0]
+    assert policy.next_wakeup(10.0) == 51.0  # the pause's end, no busy wake-ups before it
+    assert policy.finished(1, 0, Outcome.QUOTA, 12.0, retry_after=39.0)[0] is Verdict.REQUEUED
+    assert policy.decide(50.9) == []
+    assert policy.decide(51.0) == [Start(0, 0), Start(0, 1)]  # retries=0: a quota wait is no retry
+    assert policy.quota_paused(51.0) == []
+
+
+def test_one_replica_over_quota_hands_its_item_to_the_others_at_once():
+    policy = Policy([1, 1], quota_wait=None)
+    fill(policy, 0.0)
+    policy.source_done = True
+    policy.finished(0, 0, Outcome.QUOTA, 1.0, retry_after=100.0)
+    assert policy.decide(1.0) == []  # replica 1 is busy with item 1
+    policy.finished(1, 1, Outcome.OK, 2.0)
+    assert policy.decide(2.0) == [Start(1, 0)]
+
+
+def test_a_wait_longer_than_quota_wait_stops_the_batch():
+    policy = Policy([3], quota_wait=60.0)
+    fill(policy, 0.0)
+    policy.finished(0, 0, Outcome.RETRYABLE, 0.5)  # waiting for a retry: dropped by the stop
+    assert policy.finished(1, 0, Outcome.QUOTA, 1.0, retry_after=61.0) == (Verdict.STOP, None)
+    assert policy.stopped and policy.waiting == 0 and policy.decide(100.0) == []
+    # quota_wait=0 never waits; an unknown wait counts as quota_probe seconds.
+    zero = Policy([1], quota_wait=0)
+    fill(zero, 0.0)
+    assert zero.finished(0, 0, Outcome.QUOTA, 1.0, retry_after=1.0)[0] is Verdict.STOP
+    probe = Policy([1], quota_wait=30.0, quota_probe=60.0)
+    fill(probe, 0.0)
+    assert probe.finished(0, 0, Outcome.QUOTA, 1.0, retry_after=None)[0] is Verdict.STOP
+
+
+def test_a_zero_gpu_window_starts_at_one_and_stops_growing_after_a_quota_or_credits_refusal():
+    policy = Policy([4], start=[1])
+    assert fill(policy, 0.0) == [Start(0, None)]
+    policy.finished(0, 0, Outcome.OK, 1.0)
+    assert policy.window == 2  # grows while all is well
+    assert len(fill(policy, 1.0, first_index=1)) == 2  # items 1 and 2
+    assert policy.finished(1, 0, Outcome.PENDING_CREDITS, 2.0)[0] is Verdict.RETRY  # like a 429
+    assert policy.window == 1
+    policy.finished(2, 0, Outcome.OK, 3.0)
+    assert policy.window == 1  # successes no longer grow it
+    quota = Policy([4], start=[2], quota_wait=None)
+    fill(quota, 0.0)
+    quota.finished(0, 0, Outcome.QUOTA, 1.0, retry_after=1.0)
+    quota.finished(1, 0, Outcome.OK, 1.5)
+    assert quota.window == 2
 
 
 def test_errors_map_to_outcomes():
@@ -138,3 +193,6 @@ def test_errors_map_to_outcomes():
     assert classify(TooManyRequestsError("x", retry_after=1)) is Outcome.RATE_LIMITED
     assert classify(QueueError("full")) is Outcome.RETRYABLE
     assert classify(ConnectionFailed("gone")) is Outcome.CONNECTION_LOST
+    assert classify(ZeroGPUQuotaError("over", retry_after=timedelta(seconds=3))) is Outcome.QUOTA
+    assert classify(ZeroGPUUnavailableError("none", reason="no_gpu")) is Outcome.RETRYABLE
+    assert classify(ZeroGPUUnavailableError("busy", reason="pending_credits")) is Outcome.PENDING_CREDITS

@@ -20,7 +20,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # A test that runs a notebook first also starts the demo app: allow for a loaded machine.
 pytestmark = pytest.mark.timeout(600)
 
-NAMES = ["quickstart", "files_and_media", "state_and_sessions", "async", "spaces", "batch"]
+NAMES = ["quickstart", "files_and_media", "state_and_sessions", "async", "spaces", "batch", "zerogpu"]
 sys.path.insert(0, str(NOTEBOOKS))
 import sync  # noqa: E402  (notebooks/sync.py)
 
@@ -205,3 +205,16 @@ def _html_of(run, suffix: int) -> str:
             for inner in run.widget_state.get(model, {}).get("state", {}).get("outputs", []):
                 parts.append(inner.get("data", {}).get("text/html", ""))
     return "".join(parts)
+
+
+def test_zerogpu_outputs(executed):
+    run = executed("zerogpu")
+    assert "painted a lighthouse (1s of GPU)" in run.text(3)
+    assert re.search(r"ZeroGPU quota exceeded \| retry_after: 0:00:0\d \| requested: 5 s, left: \d s", run.text(3))
+    assert re.search(r"12 results, 0 failed", run.text(5))  # the batch waited the quota out
+    assert re.search(r"waited for the quota \d+ times, e\.g\. until \d\d:\d\d:\d\d", run.text(5))
+    stopped = re.search(r"stopped: (\d) done, (\d) not run", run.text(7))
+    assert stopped and int(stopped[1]) + int(stopped[2]) == 8 and int(stopped[2]) >= 5  # quota of 3
+    assert "You have exceeded your free ZeroGPU quota" in run.text(7)
+    assert f"resumed: {stopped[2]} done, 0 failed" in run.text(7)
+    assert "done after" in run.text(8)

@@ -227,3 +227,21 @@ def test_the_job_card_shows_the_refusal_and_what_to_do(connect):
     card = final_rendering(retried.snapshot(), retried.endpoint)
     assert "No GPU was available after 60s. Retry later. Retry 1 of 2 in 0.5 s." in card.text
     assert f"{key}: ok after 1 refusals" in card.text
+
+
+def test_the_job_card_shows_zerogpu_log_lines_and_when_the_quota_allows_again(connect):
+    from gradio_nb.widgets._card import final_rendering
+
+    client = connect(headers={"authorization": f"Bearer {_token()}"})
+    job = client.submit("a cat", 1, api_name="/generate")
+    job.result(timeout=60)
+    text = final_rendering(job.snapshot(), job.endpoint).text
+    assert "ZeroGPU queue: Waiting for a GPU to become available" in text
+    assert "ZeroGPU queue: Successfully acquired a GPU" in text
+    refused = client.submit("a dog", QUOTA + 1, api_name="/generate")
+    with pytest.raises(ZeroGPUQuotaError):
+        refused.result(timeout=60)
+    card = final_rendering(refused.snapshot(), refused.endpoint)
+    assert "ZeroGPU quota exceeded" in card.text
+    assert re.search(r"The quota allows this call again at \d\d:\d\d:\d\d", card.text)
+    assert re.search(r"The quota allows this call again at \d\d:\d\d:\d\d", card.html)

@@ -2,171 +2,26 @@
 
 Run: python zerogpu_app.py PORT   (gradio 6.31, loopback only)
 
-Visitors are told apart as ZeroGPU does: by the ``x-ip-token`` header (a visitor forwarded by an
-app), else by the Hugging Face token (``x-hf-authorization`` or ``authorization``), else they are
-"anonymous". Each has ``ZEROGPU_QUOTA`` GPU seconds per window of ``ZEROGPU_WINDOW`` seconds
-(default 3 s per 4 s), counted from the visitor's first call of the window. A call charges its
-``duration`` (GPU seconds requested, not slept). The refusals are the texts of the ``spaces``
-package (``spaces/zero/client.py``, 0.51.3), titles included:
-
-  /generate      over quota: "ZeroGPU quota exceeded", "You have exceeded your free ZeroGPU
-                 quota (2s requested vs. 1s left). Try again in 0:00:03. Subscribe to …" with a
-                 token, "ZeroGPU" and "Authenticate with a Hugging Face token …" with only an
-                 x-ip-token, and "Space app has reached its GPU limit. …" (no wait) for anonymous
-                 callers; a duration over ``ZEROGPU_MAX`` (60 s): "ZeroGPU illegal duration".
-                 Sends ZeroGPU's gr.Info lines ("Waiting for a GPU to become available",
-                 "Successfully acquired a GPU") and, for a token starting with "hf_bad", the
-                 "Falling back to IP-based quotas (…)" warning (quoting the token, as a careless
-                 app could) and then counts the call as anonymous.
-  /generate_old  the same quota, refused with the older wording and no title: "You have
-                 exceeded your GPU quota (1s left vs. 2s requested). Sign-up on Hugging Face to
-                 get more quotas or retry in 0:00:03."
-  /flaky         fails the first ``failures`` calls for a ``key`` with a transient refusal of
-                 ``kind`` ("queue_timeout", "no_gpu", "pending_credits"), then succeeds.
-  /ledger        every call so far: {fn, who, x_ip_token, outcome, t} (outcome: "ok" or the
-                 refusal's title), for tests that count refusals.
+Its endpoints /generate, /generate_old, /flaky and /ledger come from gradio_nb.demo.zerogpu
+(shared with the demo app's hidden zerogpu_* endpoints); its docstring says what each refuses
+and when. ZEROGPU_QUOTA GPU seconds per ZEROGPU_WINDOW seconds (default 3 per 4) per visitor.
 """
-import math
 import os
 import sys
-import threading
-import time
-from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[1]))  # this checkout's gradio_nb, whatever is installed
+sys.path.insert(0, str(HERE.parent / "apps"))
 
 import gradio as gr  # noqa: E402
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "apps"))
 from _launch import launch  # noqa: E402
 
-WINDOW = float(os.environ.get("ZEROGPU_WINDOW", "4"))
-QUOTA = int(os.environ.get("ZEROGPU_QUOTA", "3"))
-MAX_DURATION = int(os.environ.get("ZEROGPU_MAX", "60"))
-
-QUOTA_TITLE = "ZeroGPU quota exceeded"
-TOKENS_SETTINGS_URL = "https://huggingface.co/settings/tokens"
-SUBSCRIBE_TO_PRO_URL = "https://huggingface.co/subscribe/pro?from=ZeroGPU"
-EXAMPLES_RETRY_MESSAGE = "Try re-running outside of examples if it happened after clicking one"
-
-_lock = threading.Lock()
-_windows: dict[str, tuple[float, int]] = {}  # visitor -> (window start, GPU seconds used)
-_attempts: dict[str, int] = {}  # /flaky key -> calls so far
-LEDGER: list[dict] = []
-
-
-def _visitor(request: gr.Request) -> tuple[str, str | None, str | None]:
-    """(who, kind, token): kind is "ip" (x-ip-token), "token" or None (anonymous)."""
-    headers = request.headers
-    ip_token = headers.get("x-ip-token")
-    if ip_token:
-        return f"ip:{ip_token}", "ip", None
-    auth = headers.get("x-hf-authorization") or headers.get("authorization") or ""
-    token = auth.split(" ", 1)[1] if auth.lower().startswith("bearer ") else None
-    if token and token.startswith("hf_bad"):
-        gr.Warning(f"Falling back to IP-based quotas (token {token} is not valid)",
-                   title="ZeroGPU client warning")
-        return "anonymous", None, None
-    if token:
-        return f"token:{token}", "token", token
-    return "anonymous", None, None
-
-
-def _record(fn: str, who: str, request: gr.Request, outcome: str) -> None:
-    with _lock:
-        LEDGER.append({"fn": fn, "who": who, "x_ip_token": request.headers.get("x-ip-token"),
-                       "outcome": outcome, "t": time.time()})
-
-
-def _charge(who: str, duration: int) -> tuple[int, timedelta] | None:
-    """Charge ``duration`` GPU seconds to ``who``; None if done, else (left, wait) when over."""
-    now = time.monotonic()
-    with _lock:
-        start, used = _windows.get(who, (now, 0))
-        if now - start >= WINDOW:
-            start, used = now, 0
-        left = QUOTA - used
-        if duration > left:
-            _windows[who] = (start, used)
-            return left, timedelta(seconds=math.ceil(start + WINDOW - now))
-        _windows[who] = (start, used + duration)
-        return None
-
-
-def _gpu(fn: str, prompt: str, duration: float, request: gr.Request, *, old_wording: bool) -> str:
-    duration = int(duration)
-    who, kind, _token = _visitor(request)
-    if duration > MAX_DURATION:
-        _record(fn, who, request, "ZeroGPU illegal duration")
-        raise gr.Error(f"The requested GPU duration ({duration}s) is larger than the maximum allowed",
-                       title="ZeroGPU illegal duration")
-    over = _charge(who, duration)
-    if over is not None:
-        left, wait = over
-        if old_wording:
-            _record(fn, who, request, "old wording")
-            raise gr.Error(f"You have exceeded your GPU quota ({left}s left vs. {duration}s requested). "
-                           f"Sign-up on Hugging Face to get more quotas or retry in {wait}.")
-        _record(fn, who, request, QUOTA_TITLE)
-        if kind is None:
-            raise gr.Error(f"Space app has reached its GPU limit. {EXAMPLES_RETRY_MESSAGE}", title=QUOTA_TITLE)
-        gpu, more = (("free ZeroGPU", "Subscribe to Hugging Face PRO to get 40 min of ZeroGPU quota a day - "
-                      + SUBSCRIBE_TO_PRO_URL) if kind == "token" else
-                     ("ZeroGPU", "Authenticate with a Hugging Face token for more quota - " + TOKENS_SETTINGS_URL))
-        raise gr.Error(f"You have exceeded your {gpu} quota ({duration}s requested vs. {left}s left). "
-                       f"Try again in {wait}. {more}", title=QUOTA_TITLE)
-    gr.Info("Waiting for a GPU to become available", title="ZeroGPU queue")
-    gr.Info("Successfully acquired a GPU", title="ZeroGPU queue")
-    _record(fn, who, request, "ok")
-    return f"painted {prompt} ({duration}s of GPU)"
-
-
-def generate(prompt: str, duration: float, request: gr.Request) -> str:
-    return _gpu("generate", prompt, duration, request, old_wording=False)
-
-
-def generate_old(prompt: str, duration: float, request: gr.Request) -> str:
-    return _gpu("generate_old", prompt, duration, request, old_wording=True)
-
-
-_TRANSIENT = {
-    "queue_timeout": ("ZeroGPU queue timeout", "No GPU was available after 60s. Retry later"),
-    "no_gpu": ("ZeroGPU client error", "No GPU was available"),
-    "pending_credits": ("ZeroGPU pending credits exceeded",
-                        "You have too many ZeroGPU credits allocated to running tasks. "
-                        "Try again once some of those tasks have completed."),
-}
-
-
-def flaky(key: str, failures: float, kind: str, request: gr.Request) -> str:
-    with _lock:
-        _attempts[key] = attempt = _attempts.get(key, 0) + 1
-    if attempt <= int(failures):
-        title, message = _TRANSIENT[kind]
-        _record("flaky", key, request, title)
-        raise gr.Error(message, title=title)
-    _record("flaky", key, request, "ok")
-    return f"{key}: ok after {attempt - 1} refusals"
-
-
-def ledger() -> list[dict]:
-    with _lock:
-        return list(LEDGER)
-
+from gradio_nb.demo import zerogpu  # noqa: E402
 
 with gr.Blocks() as demo:
-    prompt = gr.Textbox(label="prompt")
-    duration = gr.Number(label="duration", value=1, precision=0)
-    out = gr.Textbox(label="image")
-    gr.Button("generate").click(generate, [prompt, duration], out, api_name="generate")
-    gr.Button("generate_old").click(generate_old, [prompt, duration], out, api_name="generate_old")
-    key = gr.Textbox(label="key")
-    failures = gr.Number(label="failures", value=1, precision=0)
-    kind = gr.Dropdown(list(_TRANSIENT), value="no_gpu", label="kind")
-    gr.Button("flaky").click(flaky, [key, failures, kind], out, api_name="flaky")
-    record = gr.JSON(label="ledger")
-    gr.Button("ledger").click(ledger, None, record, api_name="ledger")
+    zerogpu.add_endpoints()
 
 if __name__ == "__main__":
     launch(demo)

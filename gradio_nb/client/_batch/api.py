@@ -3,11 +3,13 @@ the batch starts on the loop thread and the ``Batch`` is returned at once."""
 
 from __future__ import annotations
 
+import logging
 import os
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence
 
-from .. import _hooks, _loop
-from .._exceptions import ConfigError
+from .. import _hooks, _loop, _spaces
+from .._exceptions import ConfigError, GradioNBError
 from .batch import Batch, Item
 from .driver import Driver
 from .inputs import known_length, rows_of, sweep_grid
@@ -20,7 +22,10 @@ if TYPE_CHECKING:
 
 __all__ = ["map", "start_sweep", "default_concurrency"]
 
+log = logging.getLogger("gradio_nb")
+
 _ERRORS = ("collect", "raise")
+DEFAULT_QUOTA_WAIT = timedelta(minutes=30)
 
 
 def default_concurrency(client: _ClientBase, endpoint: Endpoint) -> int:
@@ -56,6 +61,39 @@ def _caps(clients: Sequence[_ClientBase], endpoints: Sequence[Endpoint], concurr
             raise ConfigError(f"concurrency must be a whole number >= 1 (jobs in flight per client), "
                               f"or None to pick one; got {value!r}.")
     return values
+
+
+def _on_zero_gpu(client: _ClientBase) -> bool:
+    """Whether the Hub says this client's Space runs on ZeroGPU (one Hub call; False when it
+    cannot tell: the batch then starts at the usual concurrency)."""
+    if not client.space_id:
+        return False
+    try:
+        token = getattr(client._app.transport, "_hf_token", None)
+        return _spaces.is_zero_gpu(_spaces.space_hardware(client.space_id, token=token))
+    except (GradioNBError, OSError) as exc:
+        log.debug("could not read the hardware of %s: %s", client.space_id, exc)
+        return False
+
+
+def _first_windows(clients: Sequence[_ClientBase], concurrency: Any) -> list[int | None] | None:
+    """``concurrency=None`` on a ZeroGPU Space starts at one job in flight (the caller's GPU
+    quota and pending credits are per visitor); it grows while no quota refusal comes."""
+    if concurrency is not None:
+        return None
+    return [1 if _on_zero_gpu(client) else None for client in clients]
+
+
+def _quota_wait(value: Any) -> float | None:
+    """``quota_wait=`` in seconds (None: any wait is accepted)."""
+    if value is None:
+        return None
+    if isinstance(value, timedelta):
+        value = value.total_seconds()
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigError(f"quota_wait takes a timedelta or seconds >= 0 (the longest ZeroGPU quota "
+                          f"wait to accept; 0 never waits), or None to always wait; got {value!r}.")
+    return float(value)
 
 
 def _endpoints(clients: Sequence[_ClientBase], api_name: str | None, fn_index: int | None) -> list[Endpoint]:
@@ -103,6 +141,7 @@ def map(  # noqa: A001 - the issue's name: gradio_nb.map(clients, inputs, ...)
     cache: bool | str | os.PathLike[str] | None = None,
     progress: bool = True,
     headers: Mapping[str, str] | None = None,
+    quota_wait: timedelta | float | None = DEFAULT_QUOTA_WAIT,
 ) -> Batch:
     """Run ``api_name`` over ``inputs``, spread over several clients of the same app (replicas).
 
@@ -111,6 +150,12 @@ def map(  # noqa: A001 - the issue's name: gradio_nb.map(clients, inputs, ...)
     nothing that finished runs again. Replicas whose endpoint signatures differ are refused.
     A single client works too. Everything that can be checked is checked here, in the caller's
     thread; then the batch starts on the loop thread and the ``Batch`` is returned at once.
+
+    ZeroGPU Spaces: a quota refusal pauses that replica until the quota allows again (the
+    item goes back to the queue; the other replicas go on), unless the wait is longer than
+    ``quota_wait`` (a ``timedelta`` or seconds; None: always wait; 0: never): then the batch
+    stops, and every unfinished item fails with that ``ZeroGPUQuotaError``, for
+    ``batch.retry_failed(quota_wait=None)`` later.
     """
     clients = list(clients) if isinstance(clients, (list, tuple)) else [clients]
     if not clients:
@@ -125,22 +170,27 @@ def map(  # noqa: A001 - the issue's name: gradio_nb.map(clients, inputs, ...)
             raise ConfigError(f"The client of {client.src} is closed; map() needs open clients.")
     endpoints = _endpoints(clients, api_name, fn_index)
     caps = _caps(clients, endpoints, concurrency)
+    wait = _quota_wait(quota_wait)
     source = rows_of(inputs, endpoints[0])
     total = known_length(source)
     store = _open_cache(cache)
     options = dict(api_name=endpoints[0].api_name, fn_index=endpoints[0].fn_index,
                    concurrency=concurrency, retries=retries, errors=errors, cache=cache,
-                   progress=progress, headers=headers)
+                   progress=progress, headers=headers, quota_wait=quota_wait)
 
-    def retry(failed: list[Item]) -> Batch:
+    def retry(failed: list[Item], **overrides: Any) -> Batch:
         # A bound item's inputs hold every parameter in order: the positional form works for
         # any endpoint. An item never bound goes again exactly as it was given.
         items = [item.given[0] if item.given is not None else tuple(item.inputs.values())
                  for item in failed]
-        return map(clients, items, **options)  # type: ignore[arg-type]
+        unknown = sorted(set(overrides) - set(options) | set(overrides) & {"api_name", "fn_index"})
+        if unknown:
+            allowed = ", ".join(sorted(set(options) - {"api_name", "fn_index"}))
+            raise ConfigError(f"retry_failed() takes map()'s options ({allowed}); not {', '.join(unknown)}.")
+        return map(clients, items, **{**options, **overrides})  # type: ignore[arg-type]
 
     batch = Batch(endpoints[0], total=total, errors=errors, retry=retry)
-    policy = Policy(caps, retries=retries)
+    policy = Policy(caps, retries=retries, quota_wait=wait, start=_first_windows(clients, concurrency))
     driver = Driver(batch, clients, endpoints, iter(source), policy, cache=store, headers=headers)
     batch._driver = driver
     batch._owners = clients  # type: ignore[attr-defined]  # keeps the connections alive

@@ -15,10 +15,11 @@ import logging
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Iterator, Mapping
 
 from .. import _loop
-from .._exceptions import JobCancelledError, JobTimeoutError
+from .._exceptions import JobCancelledError, JobTimeoutError, ZeroGPUQuotaError
 
 if TYPE_CHECKING:
     from .._protocol.endpoints import Endpoint
@@ -73,6 +74,11 @@ class BatchSnapshot:
     ``done`` counts every finished item (succeeded, failed, cancelled, cached); ``queued`` the
     items not started yet (None when the input length is unknown); ``throughput`` finished
     calls per second (cache hits excluded); ``eta`` seconds left at that rate, if known.
+
+    ZeroGPU quota waits: ``quota_until`` is when (a local ``datetime``) the first replica waiting
+    for its quota may call again, None when none waits; ``quota_error`` why (that replica's
+    ``ZeroGPUQuotaError``); ``quota_paused`` how many replicas wait. A countdown is
+    ``quota_until - datetime.now()``.
     """
 
     total: int | None
@@ -91,6 +97,9 @@ class BatchSnapshot:
     started_at: float
     finished_at: float | None
     finished: bool
+    quota_until: datetime | None = None
+    quota_error: ZeroGPUQuotaError | None = None
+    quota_paused: int = 0
 
     @property
     def elapsed(self) -> float:
@@ -108,7 +117,7 @@ class Batch:
     """
 
     def __init__(self, endpoint: Endpoint, *, total: int | None, errors: str,
-                 retry: Callable[[list[Item]], Batch]) -> None:
+                 retry: Callable[..., Batch]) -> None:
         self.endpoint = endpoint
         self.errors = errors
         self._total = total
@@ -220,6 +229,8 @@ class Batch:
     def snapshot(self) -> BatchSnapshot:
         driver = self._driver
         running, retrying, window = driver.live_counts() if driver is not None else (0, 0, 0)
+        quota_until, quota_error, quota_paused = (driver.quota_wait() if driver is not None
+                                                  else (None, None, 0))
         now = time.monotonic()
         with self._lock:
             c = self._counts
@@ -239,6 +250,8 @@ class Batch:
                 queued=0 if finished else queued, concurrency=window,
                 throughput=throughput, eta=0.0 if finished else eta,
                 started_at=self._started_at, finished_at=self._finished_at, finished=finished,
+                **({} if finished else dict(quota_until=quota_until, quota_error=quota_error,
+                                            quota_paused=quota_paused)),
             )
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
@@ -346,12 +359,16 @@ class Batch:
                 self._changed.wait_for(self._future.done, timeout=10.0)
         return True
 
-    def retry_failed(self) -> Batch:
-        """A new batch (same client(s), endpoint and options) over the items that failed."""
+    def retry_failed(self, **options: Any) -> Batch:
+        """A new batch (same client(s), endpoint and options) over the items that failed.
+
+        ``options`` override ``map``'s keyword options for it, e.g. after a batch stopped on a
+        ZeroGPU quota: ``batch.retry_failed(quota_wait=None)`` waits as long as it takes.
+        """
         failed = self.failed
         if not failed:
             log.info("retry_failed(): no item failed; the new batch is empty")
-        return self._retry(failed)
+        return self._retry(failed, **options)
 
     def to_pandas(self) -> Any:
         """The items as a DataFrame: input columns, output columns named as in ``view_api``,

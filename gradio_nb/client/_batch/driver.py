@@ -3,6 +3,8 @@
 One task per batch (not per item): read the next input, bind and validate it, look it up in the
 cache, submit it as a ``Job``; each job's end is an event for the policy. Between events the
 task waits on an ``asyncio.Event``, with a timer only when a retry or a pause is due.
+A ZeroGPU quota refusal either pauses its replica (the policy decides) or stops the batch: then
+every unfinished item fails with that refusal, so ``retry_failed()`` resumes exactly them.
 """
 
 from __future__ import annotations
@@ -12,10 +14,17 @@ import concurrent.futures
 import logging
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 
 from .. import _loop
-from .._exceptions import ConnectionFailed, GradioNBError, JobCancelledError, ProtocolError
+from .._exceptions import (
+    ConnectionFailed,
+    GradioNBError,
+    JobCancelledError,
+    ProtocolError,
+    ZeroGPUQuotaError,
+)
 from .batch import Batch, Item
 from .inputs import as_call
 from .policy import Fail, Outcome, Policy, Verdict, classify
@@ -59,6 +68,7 @@ class Driver:
         self.batch = batch
         self.clients = list(clients)
         self.endpoints = list(endpoints)
+        self._names = [p.name for p in self.endpoints[0].parameters] if self.endpoints[0].documented else []
         self.source = source
         self.policy = policy
         self.cache = cache
@@ -74,6 +84,9 @@ class Driver:
         self._task: asyncio.Task[None] | None = None
         self._cancelling = False
         self._last_lost: dict[int, BaseException] = {}
+        self._quota_errors: dict[int, ZeroGPUQuotaError] = {}  # replica -> its last refusal
+        self._stop_error: BaseException | None = None  # a quota wait too long stopped the batch
+        self._quota_shown: float | None = None  # the quota wait's end the listeners last saw
 
     # -- life cycle --------------------------------------------------------------------------------
 
@@ -89,6 +102,17 @@ class Driver:
         policy = self.policy
         return policy.running, policy.waiting, policy.window
 
+    def quota_wait(self) -> tuple[datetime | None, ZeroGPUQuotaError | None, int]:
+        """(until when, why, replicas paused) of the batch's ZeroGPU quota wait, for snapshots:
+        the paused replica that resumes first; (None, None, 0) when none waits."""
+        now = time.monotonic()
+        paused = self.policy.quota_paused(now)
+        if not paused:
+            return None, None, 0
+        first = min(paused, key=lambda n: self.policy.replicas[n].quota_until)
+        until = datetime.now() + timedelta(seconds=self.policy.replicas[first].quota_until - now)
+        return until, self._quota_errors.get(first), len(paused)
+
     async def _run(self) -> None:
         assert self._wake is not None
         loop = asyncio.get_running_loop()
@@ -97,6 +121,7 @@ class Driver:
             while True:
                 self._wake.clear()
                 await self._step()
+                self._show_quota_wait()
                 if self.policy.idle:
                     break
                 wake_at = self.policy.next_wakeup(time.monotonic())
@@ -153,7 +178,8 @@ class Driver:
             self.batch._record_error(error, fatal=self.batch._total is None)
             await self._end_unread(error)
         elif policy.stopped and not policy.source_done:
-            await self._end_unread(JobCancelledError("The batch was cancelled before this item ran."))
+            await self._end_unread(self._stop_error
+                                   or JobCancelledError("The batch was cancelled before this item ran."))
 
     def _start_next(self, replica: int) -> bool:
         """Read and start the next input. False if nothing was sent (cache hit, bad item, end)."""
@@ -182,7 +208,7 @@ class Driver:
                 raise refused
         except GradioNBError as exc:  # a bad item fails alone, before anything is sent for it
             policy.release(replica)
-            self._record(index, Item(index, _given(args, kwargs), error=exc, given=(item,)))
+            self._record(index, Item(index, _given(args, kwargs, self._names), error=exc, given=(item,)))
             return False
         key = self._key(client.src, self.endpoints[replica], values) if self.cache else None
         if key is not None and self.cache is not None:
@@ -221,14 +247,20 @@ class Driver:
             outcome = Outcome.FATAL
         policy = self.policy
         was_alive = policy.replicas[replica].alive
-        verdict, _ = policy.finished(index, replica, outcome, time.monotonic(),
-                                     getattr(error, "retry_after", None))
+        retry_after = getattr(error, "retry_after", None)
+        if isinstance(retry_after, timedelta):  # a ZeroGPU quota's wait
+            retry_after = retry_after.total_seconds()
+        now = time.monotonic()
+        verdict, at = policy.finished(index, replica, outcome, now, retry_after)
+        if isinstance(error, ZeroGPUQuotaError):
+            self._quota_errors[replica] = error
         if outcome is Outcome.CONNECTION_LOST and error is not None:
             self._last_lost[replica] = error
         if was_alive and not policy.replicas[replica].alive:
             self._replica_died(replica)
         pending = self._pending.get(index)
         if verdict is Verdict.STALE or pending is None:
+            self._poke()  # its slot is free (or, once stopped, the batch may be idle now)
             return
         if verdict is Verdict.DONE:
             value = job.result()
@@ -240,7 +272,35 @@ class Driver:
             if self.batch.errors == "raise" and not self._cancelling and error is not None:
                 self.batch._record_error(error)
                 self.cancel()
+        elif verdict is Verdict.REQUEUED:
+            until = datetime.now() + timedelta(seconds=(at or now) - now)
+            log.info("%s: ZeroGPU quota spent on %s; its calls wait until %s",
+                     self.batch.endpoint.name, self.clients[replica].src, f"{until:%H:%M:%S}")
+        elif verdict is Verdict.STOP:
+            assert error is not None
+            self._stop_on_quota(error)
+        self._show_quota_wait()
         self._poke()
+
+    def _show_quota_wait(self) -> None:
+        """Tell the listeners (tqdm, cards) when a quota wait starts, moves or ends: no item
+        finishes then, so no other change would."""
+        paused = self.policy.quota_paused(time.monotonic())
+        until = min((self.policy.replicas[n].quota_until for n in paused), default=None)
+        if until != self._quota_shown:
+            self._quota_shown = until
+            self.batch._notify()
+
+    def _stop_on_quota(self, error: BaseException) -> None:
+        """A quota wait longer than ``quota_wait``: finished items stay; every other one fails
+        now with ``error`` (those in flight are cancelled, the unread ones in ``_step``)."""
+        self._stop_error = error
+        self.batch._record_error(error)
+        log.warning("%s: the batch stopped: %s", self.batch.endpoint.name, str(error).splitlines()[0])
+        for index, pending in list(self._pending.items()):
+            if pending.job is not None and not pending.job.done():
+                pending.job.cancel()
+            self._finish_item(index, error=error)
 
     def _replica_died(self, replica: int) -> None:
         """Its in-flight items moved to the queue (policy); drop their old jobs."""
@@ -287,7 +347,7 @@ class Driver:
             index = self._read
             self._read += 1
             args, kwargs = as_call(item)
-            self._record(index, Item(index, _given(args, kwargs), error=error, given=(item,)))
+            self._record(index, Item(index, _given(args, kwargs, self._names), error=error, given=(item,)))
             if count % _YIELD_EVERY == 0:
                 self.batch._record_read(self._read)
                 await asyncio.sleep(0)
@@ -314,6 +374,8 @@ class Driver:
             self._finish_item(index, error=error)
 
 
-def _given(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[str, Any]:
-    """The inputs of an item that could not be bound, as well as they can be named."""
-    return {**{f"arg{i}": v for i, v in enumerate(args)}, **kwargs}
+def _given(args: tuple[Any, ...], kwargs: Mapping[str, Any], names: Sequence[str]) -> dict[str, Any]:
+    """The inputs of an item that was not bound (it could not be, or it was never read), named
+    by the endpoint's parameters where they can be, so its row sits under the right columns."""
+    positional = {(names[i] if i < len(names) else f"arg{i}"): v for i, v in enumerate(args)}
+    return {**positional, **kwargs}

@@ -21,8 +21,14 @@ Its in-flight items go back to the queue at once, without using a retry, and run
 moved item is ignored). With no live replica left, ``decide`` fails what waits
 (``Fail``) and ``dead`` tells the driver to fail the inputs not read yet.
 
-Open for later: ``pause(replica, until)`` stops a replica until a time and ``requeue(index, at)``
-puts an item back without counting a failure (ZeroGPU quotas).
+ZeroGPU quotas (``Outcome.QUOTA``): the refusal says when the caller's quota allows again
+(``retry_after``; unknown: ``quota_probe`` seconds). That replica starts nothing before then
+and the item goes back to the queue at once (``Verdict.REQUEUED``), for the other replicas or
+for this one when its pause ends: its attempt counts, not as a failure (nor as a retry). A wait longer than ``quota_wait`` (None: any wait is accepted) stops the batch instead
+(``Verdict.STOP``): the driver fails every unfinished item with that refusal. A quota refusal or
+a "pending credits exceeded" (``Outcome.PENDING_CREDITS``: a 429 of ZeroGPU, retried and halving
+the window like one) also stops the replica's window from growing again: a ZeroGPU Space, whose
+window starts at 1 (``start=``), grows only while neither comes.
 """
 
 from __future__ import annotations
@@ -33,7 +39,14 @@ import random
 from dataclasses import dataclass, field
 from typing import Sequence
 
-from .._exceptions import ConnectionFailed, JobLostError, QueueError, TooManyRequestsError
+from .._exceptions import (
+    ConnectionFailed,
+    JobLostError,
+    QueueError,
+    TooManyRequestsError,
+    ZeroGPUQuotaError,
+    ZeroGPUUnavailableError,
+)
 
 __all__ = ["Outcome", "Verdict", "Start", "Fail", "Policy", "classify"]
 
@@ -46,6 +59,8 @@ class Outcome(enum.Enum):
     RATE_LIMITED = "rate_limited"  # HTTP 429
     RETRYABLE = "retryable"  # HTTP 503 (queue full or stopped)
     CONNECTION_LOST = "connection_lost"  # the replica could not be reached / the stream broke
+    QUOTA = "quota"  # ZeroGPU: the caller's GPU quota ran out until retry_after
+    PENDING_CREDITS = "pending_credits"  # ZeroGPU: too many of the caller's tasks at once
 
 
 class Verdict(enum.Enum):
@@ -55,6 +70,8 @@ class Verdict(enum.Enum):
     FAILED = "failed"
     RETRY = "retry"
     STALE = "stale"  # a job of an item that has moved on (replica died): ignore it
+    REQUEUED = "requeued"  # a quota wait: the item runs again when its replica's pause ends
+    STOP = "stop"  # a quota wait longer than quota_wait: the item and every unfinished one fail
 
 
 def classify(error: BaseException | None) -> Outcome:
@@ -63,6 +80,10 @@ def classify(error: BaseException | None) -> Outcome:
         return Outcome.OK
     if isinstance(error, TooManyRequestsError):
         return Outcome.RATE_LIMITED
+    if isinstance(error, ZeroGPUQuotaError):
+        return Outcome.QUOTA
+    if isinstance(error, ZeroGPUUnavailableError):
+        return Outcome.PENDING_CREDITS if error.reason == "pending_credits" else Outcome.RETRYABLE
     if isinstance(error, (QueueError, JobLostError)):  # the app is up; this call failed
         return Outcome.RETRYABLE
     if isinstance(error, ConnectionFailed):
@@ -95,6 +116,8 @@ class _Replica:
     reserved: int = 0  # Start(None) actions the driver has not assigned yet
     lost_in_a_row: int = 0
     last_decrease: float = float("-inf")
+    grows: bool = True  # False once a ZeroGPU quota or pending-credits refusal came
+    quota_until: float = 0.0  # paused for a ZeroGPU quota until then
 
     @property
     def limit(self) -> int:
@@ -117,11 +140,20 @@ class Policy:
         max_delay: float = 30.0,
         jitter: float = 0.5,
         dead_after: int = 3,
+        quota_wait: float | None = 1800.0,
+        quota_probe: float = 60.0,
+        start: Sequence[int | None] | None = None,
         rng: random.Random | None = None,
     ) -> None:
+        """``caps``: each replica's most jobs in flight; ``start``: its first window (None or
+        left out: its cap); ``quota_wait``: the longest ZeroGPU quota wait to accept (None: any);
+        ``quota_probe``: the wait when a quota refusal gives no time."""
         if not caps or any(c < 1 for c in caps):
             raise ValueError("every replica needs a concurrency of at least 1")
-        self.replicas = [_Replica(cap=c, window=float(c)) for c in caps]
+        firsts = list(start) if start is not None else [None] * len(caps)
+        self.replicas = [_Replica(cap=c, window=float(min(c, f) if f else c))
+                         for c, f in zip(caps, firsts)]
+        self.quota_wait, self.quota_probe = quota_wait, quota_probe
         self.retries = retries
         self.base_delay, self.max_delay, self.jitter = base_delay, max_delay, jitter
         self.dead_after = dead_after
@@ -166,14 +198,20 @@ class Policy:
                 return number
         return None
 
+    def quota_paused(self, now: float) -> list[int]:
+        """The replicas waiting for a ZeroGPU quota at ``now``."""
+        return [n for n, r in enumerate(self.replicas) if r.alive and r.quota_until > now]
+
     def next_wakeup(self, now: float) -> float | None:
         """When ``decide`` may have something new to do without any event (a retry is due,
         a pause ends). None: only an event can change anything."""
         if self.stopped or self.dead:
             return None
         times = []
-        if self._waiting:
+        if self._waiting and self._waiting[0][0] > now:
             times.append(self._waiting[0][0])
+        # An item ready now still waits after decide(): every live replica is full or paused,
+        # so only a job's end (an event) or a pause's end can start it.
         has_work = bool(self._waiting) or not self.source_done
         times += [r.paused_until for r in self.replicas
                   if r.alive and r.paused_until > now and has_work]
@@ -231,13 +269,27 @@ class Policy:
             return Verdict.STALE, None
         if outcome is Outcome.OK:
             r.lost_in_a_row = 0
-            r.window = min(float(r.cap), r.window + 1.0 / r.window)
+            if r.grows:
+                r.window = min(float(r.cap), r.window + 1.0 / r.window)
             self.failures.pop(index, None)
             return Verdict.DONE, None
         if outcome is Outcome.FATAL or self.stopped:
             self.failures.pop(index, None)
             return Verdict.FAILED, None
-        if outcome is Outcome.RATE_LIMITED:
+        if outcome is Outcome.QUOTA:
+            r.grows = False
+            wait = self.quota_probe if retry_after is None else max(0.0, retry_after)
+            if self.quota_wait is not None and wait > self.quota_wait:
+                self.failures.pop(index, None)
+                self.stop()
+                return Verdict.STOP, None
+            self.pause(replica, now + wait)
+            r.quota_until = r.paused_until
+            self._push(now, index)  # another replica may run it now; this one is paused
+            return Verdict.REQUEUED, r.paused_until
+        if outcome is Outcome.PENDING_CREDITS:
+            r.grows = False
+        if outcome in (Outcome.RATE_LIMITED, Outcome.PENDING_CREDITS):
             if started >= r.last_decrease:  # one decrease per round of jobs
                 r.window = max(1.0, r.window / 2)
                 r.last_decrease = now
@@ -281,11 +333,6 @@ class Policy:
         """Start nothing on ``replica`` before ``until`` (a quota, a Retry-After)."""
         r = self.replicas[replica]
         r.paused_until = max(r.paused_until, until)
-
-    def requeue(self, index: int, replica: int, at: float) -> None:
-        """Put a running item back in the queue for ``at`` without counting a failure."""
-        if self.replicas[replica].in_flight.pop(index, None) is not None:
-            self._push(at, index)
 
     def stop(self) -> list[int]:
         """Start nothing more (cancel, or the first failure with errors="raise"). Returns the

@@ -2,7 +2,8 @@
 
 A listener of the batch: it runs on the loop thread and only hands the numbers to tqdm, which
 throttles its own redraws. Red once an item fails, green when everything succeeded; when the
-batch ends, one summary line under the bar (what failed and what to do about it).
+batch ends, one summary line under the bar (what failed and what to do about it). While a
+ZeroGPU quota holds the batch back, the bar says until when.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ def attach_progress(batch: Batch, file: Any = None) -> None:
 
 def _postfix(s: BatchSnapshot) -> str:
     parts = [f"running={s.running}"]
+    if s.quota_until is not None:
+        parts.insert(0, f"waiting for ZeroGPU quota until {s.quota_until:%H:%M:%S}")
     if s.failed:
         parts.append(f"failed={s.failed}")
     if s.cancelled:
