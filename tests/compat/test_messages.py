@@ -93,7 +93,8 @@ def test_queue_full(gradio_server) -> None:
     outcomes = {}
     for name, make in (("gradio_client", reference_client), ("gradio_nb", lambda u: Client(u, verbose=False))):
         client = make(url)
-        jobs = [client.submit(2, api_name="/slow") for _ in range(3)]
+        # 6 s each: all three are still in the app when a loaded machine has counted them
+        jobs = [client.submit(6, api_name="/slow") for _ in range(3)]
         wait_for(lambda: sum(j.status().code.value in ("IN_QUEUE", "PROCESSING") for j in jobs) == 3,
                  timeout=30, what="three jobs in the app's queue")
         outcomes[name] = raised(lambda: client.predict(0, api_name="/slow"))

@@ -76,7 +76,10 @@ def jobs(url: str, n: int, cancel_every: int, target: str) -> dict:
         if not job.done():
             outcomes.append(["pending", None])
             continue
-        error = job.exception(0)
+        try:
+            error = job.exception(0)
+        except JobCancelledError as exc:  # a cancelled job is a cancelled Future: exception() raises
+            error = exc
         if error is None:
             outcomes.append(["ok", job.result(), call_args(target, i)[2]])
         elif isinstance(error, JobCancelledError):

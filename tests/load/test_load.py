@@ -68,7 +68,9 @@ def check_exactly_once(figures: dict) -> None:
             raise AssertionError(f"job {i} ended cancelled although nobody cancelled it")
     assert calls == [1] * n, "a job resolved more than once, or never"
     assert figures["peak_threads"] - figures["baseline_threads"] <= 2, figures["thread_names"]
-    assert figures["threads_after_close"] == figures["threads_after_connect"]
+    # user done callbacks run on one process-wide thread of their own (Job.add_done_callback)
+    callbacks = any(name.startswith("gradio_nb-callbacks") for name in figures["thread_names"])
+    assert figures["threads_after_close"] == figures["threads_after_connect"] + callbacks
 
 
 def check_no_errors(figures: dict) -> None:

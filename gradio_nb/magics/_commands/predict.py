@@ -114,5 +114,5 @@ def _wait_card_drawn(job: Job) -> None:
 
 
 def _store_result(magics: GradioMagics, name: str, job: Job) -> None:
-    if job.exception() is None:
+    if not job.cancelled() and job.exception() is None:  # a cancelled job's exception() raises
         magics.bind(name, job.result())
