@@ -9,6 +9,7 @@ and survive saving and nbconvert; app text is escaped.
 from __future__ import annotations
 
 import html
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -62,6 +63,15 @@ def _eta(s: Any, received_at: float | None, now: float | None) -> float | None:
     return max(0.0, s.eta - waited)
 
 
+def quota_text(s: Any) -> str | None:
+    """``waiting for ZeroGPU quota until 14:32:05 (1:15 left)`` while a quota holds the batch."""
+    until = getattr(s, "quota_until", None)
+    if until is None or s.finished:
+        return None
+    left = max(0.0, (until - datetime.now(until.tzinfo)).total_seconds())
+    return f"waiting for ZeroGPU quota until {until:%H:%M:%S} ({timedelta(seconds=round(left))} left)"
+
+
 def _elapsed(s: Any, now: float | None) -> float:
     return s.elapsed if now is None or s.finished else max(0.0, now - s.started_at)
 
@@ -84,6 +94,9 @@ def summary_line(s: Any, endpoint: Any, now: float | None = None, received_at: f
     eta = _eta(s, received_at, now)
     if eta is not None:
         parts.append(f"ETA {_seconds(eta)}")
+    quota = quota_text(s)
+    if quota is not None:
+        parts.append(quota)
     parts.append(_seconds(_elapsed(s, now)))
     return " · ".join(parts)
 
@@ -113,6 +126,12 @@ def counts_html(s: Any, endpoint: Any, now: float | None = None, received_at: fl
     if not s.finished:
         numbers.append(n("eta", _seconds(eta) if eta is not None else "–", "ETA"))
     numbers.append(n("elapsed", _seconds(_elapsed(s, now)), "elapsed"))
+    quota = quota_text(s)
+    if quota is not None:  # counts down at every redraw (the card's ticker)
+        error = getattr(s, "quota_error", None)
+        why = html.escape(str(getattr(error, "app_message", "") or error or ""), quote=True)
+        numbers.append(f'<span class="gnb-quota" title="{why}" style="color:#b45309">'
+                       f'{html.escape(quota)}</span>')
     color = STATE_COLORS[state]
     return (
         '<div class="gnb-batch-header" style="display:flex;flex-wrap:wrap;gap:4px 8px;align-items:center">'

@@ -238,3 +238,24 @@ def test_map_with_progress_shows_the_card_in_a_notebook_not_tqdm(client, fronten
     client.map([{"n": 1, "size": 4}], "/tile").results(timeout=60)
     err = capsys.readouterr().err
     assert "/tile" in err and "call" in err
+
+
+def test_card_counts_down_a_zerogpu_quota_wait():
+    from datetime import datetime, timedelta
+    from types import SimpleNamespace
+
+    from gradio_nb.widgets._batch_view import counts_html, summary_line
+
+    until = datetime.now() + timedelta(seconds=75)
+    snap = SimpleNamespace(finished=False, total=10, done=3, running=0, retrying=0, queued=7,
+                           failed=0, cancelled=0, cached=0, throughput=0.5, eta=None, elapsed=4.0,
+                           started_at=0.0, quota_until=until, quota_paused=1,
+                           quota_error=SimpleNamespace(app_message="You have exceeded your free ZeroGPU quota"))
+    endpoint = SimpleNamespace(name="/generate")
+    header = counts_html(snap, endpoint)
+    assert f"waiting for ZeroGPU quota until {until:%H:%M:%S}" in header
+    assert re.search(r"\(0:01:1\d left\)", header)  # the countdown
+    assert 'title="You have exceeded your free ZeroGPU quota"' in header
+    assert f"waiting for ZeroGPU quota until {until:%H:%M:%S}" in summary_line(snap, endpoint)
+    done = SimpleNamespace(**{**vars(snap), "finished": True})
+    assert "ZeroGPU" not in counts_html(done, endpoint)
