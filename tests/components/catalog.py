@@ -32,12 +32,54 @@ SKIP = {
                    "not part of the API (skip_api), like Button which the matrix does cover",
     "LogoutButton": "Gradio 4.x's LoginButton twin: needs gradio[oauth]; not part of the API "
                     "(skip_api), like Button which the matrix does cover",
+    # Gradio 3.x only
+    "Carousel": "3.x: deprecated, its constructor raises DeprecationWarning (Gallery replaced it)",
+    "Interpretation": "3.x: the interpretation panel of another component, not an input or output",
+    "StatusTracker": "3.x: deprecated progress placeholder without a value (Gradio ignores it)",
+}
+
+# Constructor arguments for classes that an old Gradio cannot build without them (Dataset
+# needs its components before 4.44).
+OLD_KWARGS: dict[str, dict[str, Any]] = {
+    "Dataset": {"components": ["textbox"], "samples": [["first"], ["second"]]},
 }
 
 # Examples for components whose own example_payload() / example_value() is not implemented
-# (MultimodalTextbox on Gradio 4.44.1). Files are written as "<kind>" placeholders.
+# (MultimodalTextbox on Gradio 4.44.1) or that predate them (Gradio before 4.19 and 3.x, where
+# example_inputs() gave a raw browser value, not what a client sends). Each is what that day's
+# gradio_client takes for the class (a file is a path: "<kind>" stands for a local sample file),
+# and what its preprocess accepts. A class missing here on such a Gradio breaks the app build,
+# so a new one fails the matrix until it is given a value.
 FALLBACK_PAYLOADS: dict[str, Any] = {
     "MultimodalTextbox": {"text": "Describe this image", "files": ["<png>"]},
+    **{name: "Hello!!" for name in ("Textbox", "TextArea", "Button", "ClearButton",
+                                    "DuplicateButton")},
+    "Code": "print('Hello World')", "Markdown": "# Hello!", "HTML": "<p>Hello</p>",
+    "ColorPicker": "#ff0000", "Number": 3, "Slider": 3, "Checkbox": True,
+    **{name: "first" for name in ("Radio", "Dropdown")}, "CheckboxGroup": ["first"],
+    **{name: None for name in ("State", "Variable", "Plot", "BarPlot", "LinePlot", "ScatterPlot",
+                               "Timeseries")},
+    "Dataset": 0,  # the index of a sample
+    **{name: "<png>" for name in ("Image", "Pil", "Webcam", "ImageMask", "ImagePaint", "Paint",
+                                  "Sketchpad", "ImageEditor")},
+    **{name: "<wav>" for name in ("Audio", "Microphone")},
+    **{name: {"video": "<mp4>", "subtitles": None} for name in ("Video", "PlayableVideo")},
+    "Model3D": "<gltf>", "File": "<pdf>", "UploadButton": "<pdf>", "DownloadButton": "<pdf>",
+    "Files": ["<pdf>"], "Gallery": [{"image": "<png>", "caption": None}],
+    "Dataframe": {"headers": ["a", "b"], "data": [["foo", "bar"]]},
+    **{name: {"headers": ["a", "b"], "data": [["foo", "bar"]]} for name in ("List", "Matrix", "Numpy")},
+    "JSON": {"foo": "bar"}, "Label": {"label": "Cat"}, "Chatbot": [["Hello!", None]],
+    "HighlightedText": [{"token": "The", "class_or_confidence": None},
+                        {"token": "quick", "class_or_confidence": "adj"}],
+    "ParamViewer": {"array": {"type": "numpy", "description": "any valid json", "default": "None"}}, "AnnotatedImage": None,
+    "FileExplorer": None,
+}
+
+# Gradio versions whose own example_payload() for a class is refused by that class's preprocess
+# (for every client): the fallback above is used instead. 4.19 gave a bare URL for Video, a list
+# of URLs for Gallery, lists for HighlightedText and None for Dataset; 4.21 fixed them.
+BROKEN_EXAMPLES: dict[str, set[str]] = {
+    "4.19": {"Dataset", "Gallery", "HighlightedText", "PlayableVideo", "Video"},
 }
 
 NON_ASCII_STEM = "données_測試 ü"  # accents, CJK and a space, in NFC
@@ -129,7 +171,7 @@ def localize(value: Any, replace: Callable[[str, Any], Any]) -> Any:
     if isinstance(value, str):
         if _URL.match(value):
             return replace(kind_of(value), value)
-        if value.startswith("<") and value.endswith(">") and value[1:-1].isalpha():
+        if value.startswith("<") and value.endswith(">") and value[1:-1].isalnum():
             return replace(value[1:-1], value)
         return value
     if isinstance(value, dict):

@@ -28,7 +28,7 @@ warnings.filterwarnings("ignore")
 import gradio as gr  # noqa: E402
 
 from _launch import launch  # noqa: E402
-from catalog import FALLBACK_PAYLOADS, SKIP, component_classes, describe, localize, sample_files  # noqa: E402
+from catalog import BROKEN_EXAMPLES, FALLBACK_PAYLOADS, OLD_KWARGS, SKIP, component_classes, describe, localize, sample_files  # noqa: E402
 
 FILES_DIR = os.environ["MATRIX_FILES"]
 FILES = sample_files(FILES_DIR, Path(FILES_DIR) / "sample.mp4")
@@ -57,17 +57,30 @@ KWARGS = {
 
 
 def _payload(cls, instance):
+    """The component's own example_payload(), or before Gradio had one, the documented fallback
+    (KeyError, so a class breaks the build, when there is none)."""
+    if cls.__name__ in BROKEN_EXAMPLES.get(".".join(gr.__version__.split(".")[:2]), ()):
+        return FALLBACK_PAYLOADS[cls.__name__]
     try:
         return instance.example_payload()
-    except NotImplementedError:
+    except (NotImplementedError, AttributeError):
         return FALLBACK_PAYLOADS[cls.__name__]
 
 
 def _example(cls, instance):
     try:
         return instance.example_value()
-    except NotImplementedError:
+    except (NotImplementedError, AttributeError):
         return FALLBACK_PAYLOADS[cls.__name__]
+
+
+def _build(name, cls):
+    try:
+        return cls(**KWARGS.get(name, {}))
+    except TypeError:
+        if name not in OLD_KWARGS:
+            raise
+        return cls(**KWARGS.get(name, {}), **OLD_KWARGS[name])
 
 
 def _receiver(hidden: bool):
@@ -95,7 +108,7 @@ with gr.Blocks() as demo:
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                component = cls(**KWARGS.get(name, {}))
+                component = _build(name, cls)
                 hidden = bool(getattr(component, "skip_api", False))
                 payload = _payload(cls, component)
                 example = localize(_example(cls, component), _local)

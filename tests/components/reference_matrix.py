@@ -1,0 +1,69 @@
+"""Runs in an old server's venv with the gradio_client of that day (0.6.1 for 3.50 ... 0.12.0 for
+4.21): the matrix's calls, printed as one JSON list of [outcome, description] for
+test_matrix_old.py.
+
+    python reference_matrix.py URL PLAN.json
+
+PLAN is a list of [api_name, args]; a file in args is {"__file__": path}, sent as that day's
+clients took files: a path (handle_file came with gradio_client 1.0).
+"""
+import json
+import os
+import sys
+import warnings
+from concurrent.futures import CancelledError, ThreadPoolExecutor
+
+warnings.filterwarnings("ignore")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from gradio_client import Client  # noqa: E402
+
+from catalog import describe  # noqa: E402
+
+WORKERS = 3
+CALL_TIMEOUT = 60  # seconds; a call takes well under one on an idle server
+
+
+def _files(value):
+    if isinstance(value, dict):
+        return value["__file__"] if set(value) == {"__file__"} else {k: _files(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_files(v) for v in value]
+    return value
+
+
+def main() -> None:
+    url, plan_path = sys.argv[1], sys.argv[2]
+    with open(plan_path) as f:
+        plan = json.load(f)
+    client = Client(url, verbose=False)
+
+    def call(item):
+        api_name, args = item
+        for attempt in range(3):
+            try:
+                result = client.submit(*_files(args), api_name=api_name).result(timeout=CALL_TIMEOUT)
+                break
+            except CancelledError:
+                # These clients' race (utils.check_for_cancel): a job whose thread completes
+                # before the cancel watcher looks raises CancelledError though it worked. A
+                # flaw of the reference, not a behaviour to compare: call again.
+                if attempt == 2:
+                    return ["error", "CancelledError (the client of the day, 3 times)"]
+            except TimeoutError:
+                # the client of the day never returned (seen with gradio_client 0.7.x): there is
+                # no reference for this call; the test reports it and compares nothing
+                return ["hung", f"no answer from the client of the day within {CALL_TIMEOUT} s"]
+            except Exception as exc:  # noqa: BLE001 - compared by kind with gradio_nb's outcome
+                return ["error", f"{type(exc).__name__}: {str(exc)[:300]}"]
+        if api_name.startswith("/in_") and isinstance(result, str):
+            return ["ok", json.loads(result)]
+        return ["ok", describe(result)]
+
+    with ThreadPoolExecutor(WORKERS) as pool:
+        print(json.dumps(list(pool.map(call, plan)), ensure_ascii=False), flush=True)
+    # a hung call's thread would keep the interpreter waiting at exit
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
