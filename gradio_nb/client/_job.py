@@ -25,6 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Iterator, Mapping
 
 from . import _callbacks, _loop
+from ._listeners import call_listeners
 from ._exceptions import JobCancelledError, JobTimeoutError
 from ._protocol.job_state import JobState, OutputUpdate, Phase, Status, StatusUpdate
 from ._protocol.messages import Log, ProgressUnit
@@ -190,15 +191,7 @@ class Job(concurrent.futures.Future):  # type: ignore[type-arg]
             wakers, self._wakers = self._wakers, []
         for waker in wakers:
             waker()
-        if self._listeners:
-            snapshot = self.snapshot()
-            for listener in list(self._listeners):
-                try:
-                    listener(snapshot)
-                except Exception:  # noqa: BLE001 - a broken view must not break the job
-                    import logging
-
-                    logging.getLogger("gradio_nb").exception("job listener failed")
+        call_listeners(self._listeners, self.snapshot, "job")
 
     def _label(self) -> str:
         return self.endpoint.name + (f" (event {self.event_id})" if self.event_id else "")

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Itera
 
 from .. import _loop
 from .._exceptions import JobCancelledError, JobTimeoutError, ZeroGPUQuotaError
+from .._listeners import call_listeners
 
 if TYPE_CHECKING:
     from .._protocol.endpoints import Endpoint
@@ -186,13 +187,7 @@ class Batch:
             wakers, self._wakers = self._wakers, []
         for waker in wakers:
             waker()
-        if self._listeners:
-            snapshot = self.snapshot()
-            for listener in list(self._listeners):
-                try:
-                    listener(snapshot)
-                except Exception:  # noqa: BLE001 - a broken view must not break the batch
-                    log.exception("batch listener failed")
+        call_listeners(self._listeners, self.snapshot, "batch")
 
     # -- reading ---------------------------------------------------------------------------------
 
