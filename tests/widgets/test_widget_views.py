@@ -70,7 +70,7 @@ def wait(predicate, timeout=10.0):
 def test_public_surface():
     assert sorted(widgets.__all__) == sorted([
         "batch_mimebundle", "batch_widget", "blocking_wait", "client_mimebundle", "client_widget", "history", "job_mimebundle",
-        "job_widget", "jobs_widget", "register_job", "space_progress", "wait_drawn"])
+        "job_widget", "jobs_widget", "register_job", "show_batch_progress", "space_progress", "wait_drawn"])
     for name in widgets.__all__:
         assert getattr(widgets, name) is not None
     assert callable(widgets.history.record) and callable(widgets.history.as_code)
