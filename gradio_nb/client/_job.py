@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Iterator, Mapping
 
 from . import _callbacks, _loop
-from ._listeners import call_listeners
+from ._listeners import add_listener, call_listeners
 from ._exceptions import JobCancelledError, JobTimeoutError
 from ._protocol.job_state import JobState, OutputUpdate, Phase, Status, StatusUpdate
 from ._protocol.messages import Log, ProgressUnit
@@ -228,15 +228,7 @@ class Job(concurrent.futures.Future):  # type: ignore[type-arg]
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
         """Call ``listener(snapshot)`` on the loop thread after every change. Returns a remover."""
-        self._listeners.append(listener)
-
-        def remove() -> None:
-            try:
-                self._listeners.remove(listener)
-            except ValueError:
-                pass
-
-        return remove
+        return add_listener(self._listeners, listener)
 
     def add_done_callback(self, fn: Callable[[Job], Any]) -> None:  # type: ignore[override]
         """Call ``fn(job)`` once the job has ended (at once if it has), as ``Future`` does.

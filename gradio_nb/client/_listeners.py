@@ -5,10 +5,23 @@ from __future__ import annotations
 import logging
 from typing import Callable, Sequence, TypeVar
 
-__all__ = ["call_listeners"]
+__all__ = ["add_listener", "call_listeners"]
 
 S = TypeVar("S")
 log = logging.getLogger("gradio_nb")
+
+
+def add_listener(listeners: list[Callable[[S], None]], listener: Callable[[S], None]) -> Callable[[], None]:
+    """Add ``listener`` to ``listeners``; returns a remover that may be called more than once."""
+    listeners.append(listener)
+
+    def remove() -> None:
+        try:
+            listeners.remove(listener)
+        except ValueError:
+            pass
+
+    return remove
 
 
 def call_listeners(listeners: Sequence[Callable[[S], None]], snapshot: Callable[[], S], what: str) -> None:

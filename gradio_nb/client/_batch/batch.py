@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Callable, Generator, Itera
 
 from .. import _loop
 from .._exceptions import JobCancelledError, JobTimeoutError, ZeroGPUQuotaError
-from .._listeners import call_listeners
+from .._listeners import add_listener, call_listeners
 
 if TYPE_CHECKING:
     from .._protocol.endpoints import Endpoint
@@ -254,15 +254,7 @@ class Batch:
 
         Listeners must be quick and must not block (views throttle and hand off).
         """
-        self._listeners.append(listener)
-
-        def remove() -> None:
-            try:
-                self._listeners.remove(listener)
-            except ValueError:
-                pass
-
-        return remove
+        return add_listener(self._listeners, listener)
 
     # -- waiting ---------------------------------------------------------------------------------
 
