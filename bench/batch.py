@@ -29,6 +29,8 @@ import subprocess
 import sys
 import tempfile
 import textwrap
+import threading
+import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
@@ -173,12 +175,34 @@ c.close()
 
 
 def _run(code: str, timeout: float = 1800) -> dict:
-    proc = subprocess.run([PY, "-c", _PRELUDE + textwrap.dedent(code)], capture_output=True, text=True,
-                          timeout=timeout, env=dict(os.environ, NO_PROXY="127.0.0.1,localhost"))
-    for line in reversed(proc.stdout.splitlines()):
+    """Runs `code` in a fresh process and returns its BENCH_RESULT. A process still alive 10 s
+    after printing it is killed: gradio_client 2.7.2 can keep a stream thread open after
+    close(), so its interpreter never exits (seen on the 1,000-item thread-pool map)."""
+    proc = subprocess.Popen([PY, "-c", _PRELUDE + textwrap.dedent(code)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True,
+                            env=dict(os.environ, NO_PROXY="127.0.0.1,localhost"))
+    stderr: list[str] = []
+    reader = threading.Thread(target=lambda: stderr.append(proc.stderr.read()), daemon=True)
+    reader.start()
+    result: dict | None = None
+    deadline = time.monotonic() + timeout
+    for line in proc.stdout:
         if line.startswith("BENCH_RESULT "):
-            return json.loads(line[len("BENCH_RESULT "):])
-    return {"error": (proc.stderr or proc.stdout)[-2000:]}
+            result = json.loads(line[len("BENCH_RESULT "):])
+            break
+        if time.monotonic() > deadline:
+            break
+    try:
+        proc.wait(timeout=10 if result is not None else max(1.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+        if result is not None:
+            result["killed_after_result"] = True
+    reader.join(timeout=5)
+    if result is not None:
+        return result
+    return {"error": ("".join(stderr) or "no BENCH_RESULT")[-2000:]}
 
 
 def _params(url: str, **values: object) -> str:

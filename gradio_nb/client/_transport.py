@@ -47,6 +47,11 @@ STREAM_READ_TIMEOUT = 45.0
 # opening 1,000 connections in the same instant (event streams are not capped: each must stay
 # open until its job ends).
 SHORT_REQUESTS = 32
+# Idle connections the short-request pool keeps. httpcore checks every connection on each request
+# and response close, and counts the idle ones once per idle connection (quadratic): with 32
+# kept, a steady batch (a join or two in flight at a time) spent half its CPU there; with 8 a
+# burst of 32 joins opens a few connections more and the steady state costs a third as much.
+SHORT_KEEPALIVE = 8
 
 _warned_insecure = False
 _ssl_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
@@ -119,19 +124,24 @@ class _TwoPools(httpx.AsyncBaseTransport):
     holds its event stream open for its whole life. With one pool, every join and upload of a
     burst scanned hundreds of busy stream connections: that was 45% of the client's CPU for
     300 concurrent submits. The short-request pool stays small (Transport.short_requests caps
-    it); the stream pool grows with the jobs in flight and keeps a few connections for reuse.
+    it, and SHORT_KEEPALIVE bounds what it keeps); the stream pool grows with the jobs in flight
+    and keeps a few connections for reuse. Both run on asyncio streams (_netbackend).
     """
 
     def __init__(self, **transport_kwargs: Any) -> None:
+        from . import _netbackend  # imports httpcore, which `import httpx` defers too
+
         limits = transport_kwargs.pop("limits", None)
 
         def pool(keepalive: int) -> httpx.AsyncHTTPTransport:
-            return httpx.AsyncHTTPTransport(
+            transport = httpx.AsyncHTTPTransport(
                 limits=limits or httpx.Limits(max_connections=None, max_keepalive_connections=keepalive),
                 **transport_kwargs,
             )
+            _netbackend.install(transport)
+            return transport
 
-        self._short = pool(SHORT_REQUESTS)
+        self._short = pool(SHORT_KEEPALIVE)
         self._streams = pool(16)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
