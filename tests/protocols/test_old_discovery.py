@@ -53,6 +53,25 @@ def test_examples_loader_is_internal():
     assert spec.resolve("/load_example").visibility == "undocumented"  # callable on purpose
 
 
+def test_an_apps_own_dataset_listener_is_an_api():
+    """Only Gradio's examples loader (queue=False) is internal: an app's own listener of a
+    Dataset, queued like every listener by default, is listed and documented, as 4.10's /info
+    and that day's gradio_client (0.7.3) list it."""
+    config = json.loads((CAPTURES / "4.10-calculator-config.json").read_text())
+    info = json.loads((CAPTURES / "4.10-calculator-info.json").read_text())
+    loader = next(d for d in config["dependencies"] if d["api_name"] == "load_example")
+    config["dependencies"].append({**loader, "api_name": "pick", "queue": None, "outputs": [4]})
+    info["named_endpoints"]["/pick"] = {**info["named_endpoints"]["/load_example"],
+                                        "returns": info["named_endpoints"]["/predict"]["returns"]}
+    spec = build_app_spec(config, info)
+    assert list(spec.info["named_endpoints"]) == ["/predict", "/pick"]
+    pick = spec.resolve("/pick")
+    assert pick.visibility == "public" and [p.component for p in pick.parameters] == ["Dataset"]
+    assert pick.bind((1,), {}) == [1]
+    assert "/load_example" not in render_view_api(spec.info) and "/pick" in render_view_api(spec.info)
+    assert spec.resolve("/load_example").visibility == "undocumented"
+
+
 def test_generator_interface_cleanup_is_internal():
     """4.10's generator Interface lists /cleanup (it toggles the Submit/Stop buttons): left out."""
     spec = spec_of("4.10-slow_yield")

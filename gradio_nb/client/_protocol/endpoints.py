@@ -320,14 +320,16 @@ def _visibility(dep: Mapping[str, Any]) -> str:
 def _internal(dep: Mapping[str, Any], inputs: list[Mapping[str, Any]],
               outputs: list[Mapping[str, Any]]) -> bool:
     """A listener Gradio adds itself that servers before ``show_api`` on dependencies (4.19)
-    still list in /info: the examples table's ``/load_example`` (its one input is the Dataset)
-    and a generator Interface's ``/cleanup`` (no inputs; it only shows and hides the Submit and
-    Stop buttons). The app's UI never calls them as APIs, and they made calls without
-    ``api_name`` ambiguous."""
+    still list in /info: the examples table's ``/load_example`` (its one input is the Dataset,
+    and Gradio always registers it with ``queue=False``) and a generator Interface's
+    ``/cleanup`` (no inputs; it only shows and hides the Submit and Stop buttons). The app's UI
+    never calls them as APIs, and they made calls without ``api_name`` ambiguous. An app's own
+    listener of a Dataset (queued, as listeners are by default) is an API like any other: that
+    day's gradio_client lists and calls it."""
     if "show_api" in dep or "api_visibility" in dep:
         return False  # the server says itself what is internal
     if inputs:
-        return all(c.get("type") == "dataset" for c in inputs)
+        return dep.get("queue") is False and all(c.get("type") == "dataset" for c in inputs)
     return bool(outputs) and all(c.get("type") == "button" for c in outputs)
 
 
