@@ -2,8 +2,8 @@
 # Idempotent set-up of everything the tests, the demo and the benchmark need:
 # the main venv (gradio_nb + test deps, Gradio 6.31 servers), one venv per older
 # Gradio server (5.50, 4.44.1, and one old line per wire protocol: 4.21 sse_v2.1, 4.19 sse_v2,
-# 4.10 sse_v1, 4.5 sse, 3.50 ws, 3.20 ws without /info) and Debian's Chromium for the browser
-# tests.
+# 4.10 sse_v1, 4.5 sse, 3.50 ws, 3.20 ws without /info), Debian's Chromium for the browser
+# tests and Debian's ffmpeg (ffprobe) for the old lines' video inputs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="${GRADIO_NB_VENV:-$ROOT/.venv}"
@@ -62,5 +62,12 @@ if [ "${GRADIO_NB_SKIP_BROWSER:-0}" != 1 ] && ! command -v chromium >/dev/null; 
   step "Debian chromium (browser tests)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+# Gradio before 4.10 probes every video input with ffprobe (4.5's Video.preprocess fails without
+# it): Debian's ffmpeg brings it, for the component matrix on the old lines.
+if [ "${GRADIO_NB_SKIP_LEGACY:-0}" != 1 ] && ! command -v ffprobe >/dev/null; then
+  step "Debian ffmpeg (ffprobe, for the old Gradio lines' video inputs)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
 fi
 step "set-up done"

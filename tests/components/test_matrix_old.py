@@ -83,11 +83,22 @@ def _stable(outcome: tuple[str, Any]) -> tuple[str, Any]:
     return outcome[0], json.loads(_ALTAIR_COUNTER.sub(r"\1_N", json.dumps(outcome[1], ensure_ascii=False)))
 
 
+def _report(m: dict, what: str, labels: list[tuple[str, str]], ref: list[tuple[str, Any]]) -> None:
+    """Prints what was compared: calls accepted, refused alike, and those without a reference."""
+    ok = sum(r[0] == "ok" for r in ref)
+    hung = [(label, r) for label, r in zip(labels, ref) if r[0] == "hung"]
+    print(f"\nGradio {m['version']} {what}: {len(m['payloads'])} components, {len(labels)} calls per client, "
+          f"{ok} accepted, {len(labels) - ok - len(hung)} refused alike, {len(hung)} not compared "
+          f"(no answer from the client of the day), skipped: {sorted(m['skipped'])}")
+    for (name, case), r in zip(labels, ref):
+        if r[0] == "error":
+            print(f"    refused alike: {name} [{case}]: {r[1][:120]}")
+    for (name, case), r in hung:  # nothing to compare with: said, not hidden
+        print(f"    NO REFERENCE: {name} [{case}]: {r[1]}")
+
+
 def _differences(version, labels, ref, ours):
     ref, ours = [_stable(r) for r in ref], [_stable(o) for o in ours]
-    for (name, case), r in zip(labels, ref):
-        if r[0] == "hung":  # nothing to compare with: said, not hidden
-            print(f"    NO REFERENCE: {name} [{case}]: {r[1]}")
     return [f"{name} [{case}]:\n    client of the day -> {r}\n    gradio_nb         -> {o}"
             for (name, case), r, o in zip(labels, ref, ours)
             if r[0] != "hung" and (r[0] != o[0] or (r[0] == "ok" and r != o)) and (version, name, case) not in KNOWN_DIFFERENCES]
@@ -112,12 +123,7 @@ def test_inputs_reach_the_function_as_the_client_of_the_day_sends_them(old_matri
                      for n, _, b in plan])
     labels = [(n, c) for n, c, _ in plan]
     differences = _differences(version, labels, ref, mine)
-    ok = sum(r[0] == "ok" for r in ref)
-    print(f"\nGradio {m['version']} inputs: {len(m['payloads'])} components, {len(plan)} calls per client, "
-          f"{ok} accepted, {len(plan) - ok} refused alike, skipped: {sorted(m['skipped'])}")
-    for (n, c), r in zip(labels, ref):
-        if r[0] != "ok":
-            print(f"    refused alike: {n} [{c}]: {r[1][:120]}")
+    _report(m, "inputs", labels, ref)
     assert not differences, f"{len(differences)} difference(s) on Gradio {version}:\n" + "\n".join(differences)
     failed = [f"{n}: {r[1]}" for (n, c), r in zip(labels, ref) if c == "example" and r[0] != "ok"]
     assert not failed, "example payloads the app refused:\n" + "\n".join(failed)
@@ -148,10 +154,6 @@ def test_outputs_are_returned_as_the_client_of_the_day_returns_them_and_render(o
                 assert rendered.html and rendered.text is not None
             except Exception as exc:  # noqa: BLE001
                 unrendered.append(f"{name} ({ret.component_type}): {type(exc).__name__}: {exc}")
-    ok = sum(r[0] == "ok" for r in ref)
-    print(f"\nGradio {m['version']} outputs: {len(names)} components, {ok} returned, {len(names) - ok} refused alike")
-    for n, r in zip(names, ref):
-        if r[0] != "ok":
-            print(f"    refused alike: {n}: {r[1][:160]}")
+    _report(m, "outputs", [(n, "example") for n in names], ref)
     assert not differences, f"{len(differences)} difference(s) on Gradio {version}:\n" + "\n".join(differences)
     assert not unrendered, "outputs the notebook cannot draw:\n" + "\n".join(unrendered)

@@ -141,3 +141,53 @@ def test_3x_file_parameters_are_files():
     assert audio.is_file and audio.name == "audio"
     (num1, _, _) = spec_of("3.50-calculator").resolve("/predict").parameters
     assert not num1.is_file
+
+
+def test_a_3x_dataset_input_is_a_parameter():
+    """3.50's /info leaves a Dataset input out, yet its browser sends the clicked sample's
+    index and gradio_client 0.6.1 sends the caller's value: a listener of a Dataset takes it."""
+    config = json.loads((CAPTURES / "3.50-calculator-config.json").read_text())
+    info = json.loads((CAPTURES / "3.50-calculator-info.json").read_text())
+    config["dependencies"].append({**config["dependencies"][0], "api_name": "pick", "inputs": [15, 2],
+                                   "outputs": [4]})
+    info["named_endpoints"]["/pick"] = {"parameters": info["named_endpoints"]["/predict"]["parameters"][:1],
+                                        "returns": info["named_endpoints"]["/predict"]["returns"]}
+    spec = build_app_spec(config, info)
+    pick = spec.resolve("/pick")
+    assert [(p.component, p.name) for p in pick.parameters] == [("Dataset", "parameter_15"), ("Number", "num1")]
+    assert pick.parameters[0].schema["type"] == "integer"
+    assert pick.wire_data(pick.bind((1, 2.5), {})) == [1, 2.5]
+    assert 'predict(parameter_15, num1, api_name="/pick")' in render_view_api(spec.info)
+    # the examples loader (unqueued) stays internal, and gets its Dataset too when called
+    assert "/load_example" not in render_view_api(spec.info)
+
+
+def test_a_listener_that_returns_a_button_is_an_api():
+    """Only the unqueued /cleanup of a generator Interface is internal; an app's own listener
+    that returns a Button (queued) is listed, as that day's gradio_client lists it."""
+    config = json.loads((CAPTURES / "4.10-slow_yield-config.json").read_text())
+    info = json.loads((CAPTURES / "4.10-slow_yield-info.json").read_text())
+    cleanup = next(d for d in config["dependencies"] if d["api_name"] == "cleanup")
+    config["dependencies"].append({**cleanup, "api_name": "relabel", "queue": None})
+    info["named_endpoints"]["/relabel"] = info["named_endpoints"]["/cleanup"]
+    spec = build_app_spec(config, info)
+    assert list(spec.info["named_endpoints"]) == ["/predict", "/relabel"]
+    assert spec.resolve("/relabel").visibility == "public"
+    assert spec.resolve("/cleanup").visibility == "undocumented"
+
+
+@pytest.mark.parametrize("kind, schema_of, expected", [
+    ("audio", "3.50-transcriber", True),   # FileSerializable: "" is no file for that day's client
+    ("image", None, True),                 # a data: URL string; ImgSerializable: not x -> None
+    ("file", "3.50-transcriber", False),   # uploaded first, as a path: "" fails alike
+    ("uploadbutton", "3.50-transcriber", False),
+    ("textbox", None, False),
+])
+def test_an_empty_string_is_no_file_on_3x(kind, schema_of, expected):
+    from gradio_nb.client._protocol import files3
+
+    schema = {"type": "string"}
+    if schema_of:
+        info = json.loads((CAPTURES / f"{schema_of}-info.json").read_text())
+        schema = info["named_endpoints"]["/predict"]["parameters"][0]["type"]
+    assert files3.empty_is_none(kind, schema) is expected

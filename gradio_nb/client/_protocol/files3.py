@@ -26,6 +26,7 @@ __all__ = [
     "resolve_updates",
     "changes_nothing",
     "is_file_schema_3x",
+    "empty_is_none",
 ]
 
 # Components whose 3.x values are bare data: URLs, in and out.
@@ -109,3 +110,18 @@ def is_file_schema_3x(schema: Any) -> bool:
         return True
     branches = schema.get("oneOf") or schema.get("anyOf") or ()
     return isinstance(branches, list) and any(is_file_schema_3x(b) for b in branches)
+
+
+# Components whose file the 3.x client uploads before serializing: "" is a path to it.
+_UPLOADED_FIRST = frozenset({"file", "uploadbutton"})
+
+
+def empty_is_none(component_type: str, schema: Any) -> bool:
+    """Whether ``""`` for this 3.x input means "no file", sent as None: what the browser sends
+    for an empty Image, Audio, Video or Model3D, and what that day's gradio_client
+    (ImgSerializable, FileSerializable) makes of ``""``. The app fails on ``""`` itself. File
+    and UploadButton are left alone: that client uploads ``""`` as a path and fails, so does
+    the app."""
+    if component_type in _UPLOADED_FIRST:
+        return False
+    return component_type in INLINE_TYPES or is_file_schema_3x(schema)
