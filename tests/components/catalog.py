@@ -75,6 +75,13 @@ FALLBACK_PAYLOADS: dict[str, Any] = {
     "FileExplorer": None,
 }
 
+# Gradio 3.x's own value shapes where 4.x changed them: a video was a path (4.x: a dict with
+# subtitles), a gallery a list of [image, caption] pairs (4.x: dicts).
+FALLBACK_PAYLOADS_3X: dict[str, Any] = {
+    **{name: "<mp4>" for name in ("Video", "PlayableVideo")},
+    "Gallery": [["<png>", None]],
+}
+
 # Gradio versions whose own example_payload() for a class is refused by that class's preprocess
 # (for every client): the fallback above is used instead. 4.19 gave a bare URL for Video, a list
 # of URLs for Gallery, lists for HighlightedText and None for Dataset; 4.21 fixed them.

@@ -65,6 +65,14 @@ def main() -> None:
                 return ["error", f"{type(exc).__name__}: {str(exc)[:300]}"]
         if api_name.startswith("/in_") and isinstance(result, str):
             return ["ok", json.loads(result)]
+        if isinstance(result, str) and result.endswith(".json") and os.path.isfile(result):
+            # 3.x clients hand a JSON-typed output back as a .json file: its content is the value
+            with open(result, encoding="utf-8") as f:
+                return ["ok", {"json file": describe(json.load(f))}]
+        if isinstance(result, str) and os.path.isfile(os.path.join(result, "captions.json")):
+            # 3.x clients hand a Gallery output back as a folder: its images are the value
+            with open(os.path.join(result, "captions.json"), encoding="utf-8") as f:
+                return ["ok", {"gallery folder": [describe(p) for p in json.load(f)]}]
         return ["ok", describe(result)]
 
     with ThreadPoolExecutor(WORKERS) as pool:
