@@ -467,8 +467,9 @@ class App:
                 return
             values = files3.resolve_updates(values, self._last_values.get(job))
             self._last_values[job] = values
-            inline = [r.component_type in files3.INLINE_TYPES for r in job.endpoint.returns]
-            values = files3.mark_data_urls(values, inline)
+            returns = job.endpoint.returns
+            values = files3.unwrap_videos(values, [r.component_type == "video" for r in returns])
+            values = files3.mark_data_urls(values, [r.component_type in files3.INLINE_TYPES for r in returns])
         pending = job._delivery is not None and not job._delivery.done()
         if not pending and not self.files.has_files(values):
             job._add_output(job.endpoint.unwrap(values), final=event.final)

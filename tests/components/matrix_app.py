@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import traceback
+from collections import ChainMap
 import warnings
 from pathlib import Path
 
@@ -28,7 +29,7 @@ warnings.filterwarnings("ignore")
 import gradio as gr  # noqa: E402
 
 from _launch import launch  # noqa: E402
-from catalog import BROKEN_EXAMPLES, FALLBACK_PAYLOADS, FALLBACK_PAYLOADS_3X, OLD_KWARGS, SKIP, component_classes, describe, localize, sample_files  # noqa: E402
+from catalog import BROKEN_EXAMPLES, FALLBACK_OUTPUTS, FALLBACK_OUTPUTS_3X, FALLBACK_PAYLOADS, FALLBACK_PAYLOADS_3X, OLD_KWARGS, SKIP, component_classes, describe, localize, sample_files  # noqa: E402
 
 FILES_DIR = os.environ["MATRIX_FILES"]
 FILES = sample_files(FILES_DIR, Path(FILES_DIR) / "sample.mp4")
@@ -59,8 +60,13 @@ KWARGS = {
 GRADIO_3 = gr.__version__.startswith("3.")
 
 
-def _fallback(name):
-    return FALLBACK_PAYLOADS_3X[name] if GRADIO_3 and name in FALLBACK_PAYLOADS_3X else FALLBACK_PAYLOADS[name]
+def _fallback(name, output=False):
+    """The catalog's value for `name` (KeyError if none): for an output its output value, else
+    its input value; 3.x's own shapes first on 3.x."""
+    tables = ([FALLBACK_OUTPUTS_3X] if GRADIO_3 and output else []) + ([FALLBACK_OUTPUTS] if output else [])
+    tables += ([FALLBACK_PAYLOADS_3X] if GRADIO_3 else []) + [FALLBACK_PAYLOADS]
+    value = ChainMap(*tables)[name]
+    return value() if callable(value) else value
 
 
 def _payload(cls, instance):
@@ -78,7 +84,7 @@ def _example(cls, instance):
     try:
         return instance.example_value()
     except (NotImplementedError, AttributeError):
-        return _fallback(cls.__name__)
+        return _fallback(cls.__name__, output=True)
 
 
 def _build(name, cls):

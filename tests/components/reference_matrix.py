@@ -70,9 +70,12 @@ def main() -> None:
             with open(result, encoding="utf-8") as f:
                 return ["ok", {"json file": describe(json.load(f))}]
         if isinstance(result, str) and os.path.isfile(os.path.join(result, "captions.json")):
-            # 3.x clients hand a Gallery output back as a folder: its images are the value
+            # 3.x clients hand a Gallery output back as a folder: its images are the value, with
+            # their captions (captions.json maps each image to its caption) as the app sent them
             with open(os.path.join(result, "captions.json"), encoding="utf-8") as f:
-                return ["ok", {"gallery folder": [describe(p) for p in json.load(f)]}]
+                captions = json.load(f)
+            return ["ok", {"gallery folder": [describe(p) if c is None else [describe(p), c]
+                                              for p, c in captions.items()]}]
         return ["ok", describe(result)]
 
     with ThreadPoolExecutor(WORKERS) as pool:

@@ -191,3 +191,16 @@ def test_an_empty_string_is_no_file_on_3x(kind, schema_of, expected):
         info = json.loads((CAPTURES / f"{schema_of}-info.json").read_text())
         schema = info["named_endpoints"]["/predict"]["parameters"][0]["type"]
     assert files3.empty_is_none(kind, schema) is expected
+
+
+def test_a_3x_video_output_is_the_video_alone():
+    """3.50 sends a Video output as [video, subtitles]; that day's gradio_client returns the video
+    alone (VideoSerializable.deserialize), and so does gradio_nb. 3.20 sent the dict alone."""
+    from gradio_nb.client._protocol import files3
+
+    video = {"name": "/tmp/gradio/abc/sample.mp4", "data": None, "is_file": True, "orig_name": "sample.mp4"}
+    subtitles = {"name": None, "data": "data:text/vtt;base64,V0VCVlRU", "is_file": False}
+    values = [[video, None], [video, subtitles], video, ["a", "b"], [video, None]]
+    assert files3.unwrap_videos(values, [True, True, True, True, False]) == [
+        video, video, video, ["a", "b"], [video, None]]
+    assert files3.unwrap_videos([[None, None]], [True]) == [None]

@@ -27,6 +27,7 @@ __all__ = [
     "changes_nothing",
     "is_file_schema_3x",
     "empty_is_none",
+    "unwrap_videos",
 ]
 
 # Components whose 3.x values are bare data: URLs, in and out.
@@ -72,6 +73,21 @@ def mark_data_urls(values: Sequence[Any], inline: Sequence[bool]) -> list[Any]:
     for value, is_inline in zip(values, inline):
         if is_inline and isinstance(value, str) and value.startswith("data:"):
             value = {"name": None, "data": value, "is_file": False}
+        out.append(value)
+    return out + list(values[len(out):])
+
+
+def unwrap_videos(values: Sequence[Any], video: Sequence[bool]) -> list[Any]:
+    """The video alone where a 3.x ``gr.Video`` output sends ``[video, subtitles]`` (3.2x+;
+    3.20 sent the video dict alone): what that day's gradio_client returns
+    (``VideoSerializable.deserialize`` drops the subtitles), so that a Video output is one file
+    on every line."""
+    out = []
+    for value, is_video in zip(values, video):
+        if (is_video and isinstance(value, (list, tuple)) and len(value) == 2
+                and (value[0] is None or is_file_value_3x(value[0]))
+                and (value[1] is None or is_file_value_3x(value[1]))):
+            value = value[0]
         out.append(value)
     return out + list(values[len(out):])
 
