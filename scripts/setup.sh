@@ -52,10 +52,12 @@ if [ "${GRADIO_NB_SKIP_LEGACY:-0}" != 1 ]; then
     "huggingface_hub<0.20" "httpx<0.26" "websockets<12" "uvicorn<0.25" "numpy<2" "gradio_client==0.7.0"
   legacy gradio3_50 "gradio==3.50.2" "fastapi==0.104.1" "starlette<0.28" "pydantic<2.5" \
     "huggingface_hub<0.19" "httpx<0.26" "websockets<12" "uvicorn<0.25" "numpy<2" "gradio_client==0.6.1"
-  # 3.20: before /info (3.30 has it) and before gradio_client existed.
+  # 3.20: before /info (3.30 has it) and before Gradio depended on gradio_client; the first
+  # gradio_client line (0.1.4) talks to it offline: the component matrix's reference.
   legacy gradio3_20 "gradio==3.20.1" "fastapi==0.94.1" "pydantic<2" "starlette<0.27" \
     "huggingface_hub<0.14" "httpx<0.24" "websockets<11" "uvicorn<0.22" "numpy<2" "altair<5" \
-    "markdown-it-py[linkify]<3" "mdit-py-plugins<=0.3.3" "pandas<2.1" "matplotlib<3.8" "pillow<10"
+    "markdown-it-py[linkify]<3" "mdit-py-plugins<=0.3.3" "pandas<2.1" "matplotlib<3.8" "pillow<10" \
+    "gradio_client==0.1.4"
 fi
 
 if [ "${GRADIO_NB_SKIP_BROWSER:-0}" != 1 ] && ! command -v chromium >/dev/null; then

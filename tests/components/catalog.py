@@ -137,7 +137,7 @@ NON_ASCII_STEM = "données_測試 ü"  # accents, CJK and a space, in NFC
 def component_classes(gr: Any) -> dict[str, type]:
     """Canonical class name -> class, for every Component subclass that `gradio` exports
     (aliases such as ``gr.Text`` or ``gr.Mic`` counted once, under the class's own name)."""
-    from gradio.components.base import Component
+    from gradio.components import Component  # a package since 3.3x; one module in 3.20
 
     found: dict[str, type] = {}
     for name in dir(gr):

@@ -135,6 +135,22 @@ def test_described_locally_without_info():
     assert 'predict(text, api_name="/predict") -> output' in render_view_api(spec.info)
 
 
+def test_a_button_taken_as_input_is_a_parameter_without_info():
+    """3.20: a listener that takes a Button as input gets its label from the caller (that day's
+    gradio_client sends it, 3.50's /info lists it); the Submit/Stop buttons stay outputs of no
+    interest."""
+    config = json.loads((CAPTURES / "3.20-slow_yield-config.json").read_text())
+    config["dependencies"].append({**config["dependencies"][0], "api_name": "press", "inputs": [8],
+                                   "outputs": [1, 8, 9]})
+    config, info = discovery.describe_locally(config)
+    spec = build_app_spec(config, info)
+    press = spec.resolve("/press")
+    assert [p.component for p in press.parameters] == ["Button"]
+    assert press.wire_data(press.bind(("Go",), {})) == ["Go"]
+    assert [r.component for r in press.returns] == ["Textbox", "Button"]
+    assert [r.component for r in spec.resolve("/predict").returns] == ["Textbox"]
+
+
 def test_3x_file_parameters_are_files():
     """3.x describes a file input as a path or a name/data dict: forms then offer a file."""
     (audio,) = spec_of("3.50-transcriber").resolve("/predict").parameters
@@ -181,6 +197,8 @@ def test_a_listener_that_returns_a_button_is_an_api():
     ("image", None, True),                 # a data: URL string; ImgSerializable: not x -> None
     ("file", "3.50-transcriber", False),   # uploaded first, as a path: "" fails alike
     ("uploadbutton", "3.50-transcriber", False),
+    ("video", None, True),                 # 3.20: no /info, so known by type
+    ("model3d", None, True),
     ("textbox", None, False),
 ])
 def test_an_empty_string_is_no_file_on_3x(kind, schema_of, expected):

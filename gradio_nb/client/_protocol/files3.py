@@ -130,6 +130,9 @@ def is_file_schema_3x(schema: Any) -> bool:
 
 # Components whose file the 3.x client uploads before serializing: "" is a path to it.
 _UPLOADED_FIRST = frozenset({"file", "uploadbutton"})
+# Media components whose 3.x value is one file: known by type where no /info gives the schema
+# (3.20).
+_MEDIA = frozenset({"audio", "video", "model3d"})
 
 
 def empty_is_none(component_type: str, schema: Any) -> bool:
@@ -140,4 +143,4 @@ def empty_is_none(component_type: str, schema: Any) -> bool:
     the app."""
     if component_type in _UPLOADED_FIRST:
         return False
-    return component_type in INLINE_TYPES or is_file_schema_3x(schema)
+    return component_type in INLINE_TYPES or component_type in _MEDIA or is_file_schema_3x(schema)
