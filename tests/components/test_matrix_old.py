@@ -49,32 +49,24 @@ class WrongReference:
         return self.why
 
 
-def _json_in(v: str) -> str:
-    return (f"{CLIENT[v]} serializes a JSON-typed input (JSONSerializable) as the path of a .json "
-            "file to read, Path(load_dir) / value, and raises TypeError for the value itself; "
-            "gradio_nb sends the value, which the function receives as given")
+# Reasons shared by 3.50 and 3.20: {client} is that day's gradio_client, {version} the server.
+_JSON_IN = ("{client} serializes a JSON-typed input (JSONSerializable) as the path of a .json file "
+            "to read, Path(load_dir) / value, and raises TypeError for the value itself; gradio_nb "
+            "sends the value, which the function receives as given")
+_JSON_OUT = ("{client} writes a JSON-typed output to a .json file and returns its path "
+             "(JSONSerializable.deserialize); gradio_nb returns the value: the file's content equals it")
+_NAMELESS = ("{version} sends an Image output as a data: URL without a name: {client} names its "
+             "copy tmpXXXX.png, gradio_nb output.png; same content")
+_UPLOAD_NONE = ("{client} uploads a File/UploadButton value before serializing it and raises "
+                "TypeError for None; gradio_nb sends None, which the function receives (the "
+                "browser sends null for no file)")
+_GALLERY_IN = ("{client} takes a Gallery input as a folder holding captions.json "
+               "(GallerySerializable) and raises TypeError for a list; gradio_nb sends the list, "
+               "which the function receives")
 
 
-def _json_out(v: str) -> str:
-    return (f"{CLIENT[v]} writes a JSON-typed output to a .json file and returns its path "
-            "(JSONSerializable.deserialize); gradio_nb returns the value: the file's content equals it")
-
-
-def _nameless(v: str) -> str:
-    return (f"{v} sends an Image output as a data: URL without a name: {CLIENT[v]} names its copy "
-            "tmpXXXX.png, gradio_nb output.png; same content")
-
-
-def _upload_none(v: str) -> str:
-    return (f"{CLIENT[v]} uploads a File/UploadButton value before serializing it and raises "
-            "TypeError for None; gradio_nb sends None, which the function receives (the browser "
-            "sends null for no file)")
-
-
-def _gallery_in(v: str) -> str:
-    return (f"{CLIENT[v]} takes a Gallery input as a folder holding captions.json "
-            "(GallerySerializable) and raises TypeError for a list; gradio_nb sends the list, which "
-            "the function receives")
+def _why(reason: str, version: str) -> str:
+    return reason.format(client=CLIENT[version], version=version)
 
 
 _JSON_IN_CASES = (("Chatbot", "example"), ("Chatbot", "empty"), ("Dataframe", "example"),
@@ -87,15 +79,15 @@ _IMAGES = ("Image", "ImageMask", "ImagePaint", "Paint", "Pil", "Sketchpad", "Web
 _ONE_FILE_CASES = ("example", "non-ASCII file name")
 _MEDIA = ("Model3D", "Video", "PlayableVideo")
 INPUT_DIFFERENCES: dict[tuple[str, str, str], str] = {
-    **{(v, name, case): _json_in(v) for v in CLIENT for name, case in _JSON_IN_CASES},
-    **{(v, name, "None"): _upload_none(v) for v in CLIENT for name in ("File", "Files", "UploadButton")},
+    **{(v, name, case): _why(_JSON_IN, v) for v in CLIENT for name, case in _JSON_IN_CASES},
+    **{(v, name, "None"): _why(_UPLOAD_NONE, v) for v in CLIENT for name in ("File", "Files", "UploadButton")},
     **{("3.50", name, "None"): "gradio_client 0.6.1 serializes a None video as (None, None), on "
                                "which 3.50's Video.preprocess fails; gradio_nb sends None, which "
                                "the function receives" for name in ("Video", "PlayableVideo")},
-    ("3.50", "Gallery", "empty"): _gallery_in("3.50"),
-    **{("3.20", "Gallery", case): _gallery_in("3.20")
+    ("3.50", "Gallery", "empty"): _why(_GALLERY_IN, "3.50"),
+    **{("3.20", "Gallery", case): _why(_GALLERY_IN, "3.20")
        for case in ("example", "empty", "non-ASCII file name", "several files")},
-    ("3.20", "Chatbot", "a file in a message"): _json_in("3.20"),
+    ("3.20", "Chatbot", "a file in a message"): _why(_JSON_IN, "3.20"),
     **{("3.50", name, case): "gradio_client 0.6.1 sends the file inline with its full path as its "
                              "name, which 3.50 flattens into the temp file's name (tmp<path "
                              "without slashes>); gradio_nb uploads it and the function gets the "
@@ -125,13 +117,13 @@ APP_REFUSES: dict[tuple[str, str, str], str] = {
                                     "clients send that, and the app fails" for v in CLIENT},
 }
 OUTPUT_DIFFERENCES: dict[tuple[str, str, str], str | WrongReference] = {
-    **{(v, name, "example"): _json_out(v) for v in CLIENT for name in _JSON_OUT_NAMES},
-    ("3.50", "FileExplorer", "example"): _json_out("3.50"),
+    **{(v, name, "example"): _why(_JSON_OUT, v) for v in CLIENT for name in _JSON_OUT_NAMES},
+    ("3.50", "FileExplorer", "example"): _why(_JSON_OUT, "3.50"),
     ("3.50", "AnnotatedImage", "example"): "gradio_client 0.6.1 takes an AnnotatedImage output for "
                                            "JSON (JSONSerializable): its .json file holds the "
                                            "server's file dicts, the image and masks left on the "
                                            "server; gradio_nb downloads them: same files",
-    **{(v, name, "example"): _nameless(v) for v in CLIENT for name in _IMAGES},
+    **{(v, name, "example"): _why(_NAMELESS, v) for v in CLIENT for name in _IMAGES},
     ("3.50", "Gallery", "example"): "gradio_client 0.6.1 saves a Gallery output as a folder with "
                                     "captions.json and returns the folder; gradio_nb returns the "
                                     "list of images (as gradio_client 1.x does)",
@@ -164,8 +156,9 @@ def _reference(version: str, url: str, plan: list[tuple[str, list]], folder: Pat
     """Runs `plan` ([api_name, args] with {"__file__": path} files) through that day's client."""
     plan_path = folder / f"plan-{version}-{len(plan)}.json"
     plan_path.write_text(json.dumps(plan, ensure_ascii=False))
+    # in `folder`: gradio_client 0.1.4 saves a Gallery output's folder under the working directory
     run = subprocess.run([str(python_for(version)), str(SCRIPT), url, str(plan_path)],
-                         capture_output=True, text=True, timeout=600, env=server_env())
+                         capture_output=True, text=True, timeout=600, env=server_env(), cwd=folder)
     assert run.returncode == 0, run.stderr[-3000:]
     return [tuple(r) for r in json.loads(run.stdout.strip().splitlines()[-1])]
 
@@ -317,3 +310,15 @@ def test_outputs_are_returned_as_the_client_of_the_day_returns_them_and_render(o
     failed = [f"{n}: {o[1]}" for n, o in zip(names, mine) if o[0] != "ok"]
     assert not failed, "example outputs the app could not return:\n" + "\n".join(failed)
     assert not unrendered, "outputs the notebook cannot draw:\n" + "\n".join(unrendered)
+
+
+def test_every_input_form_builds_and_its_default_is_accepted(old_matrix) -> None:
+    version, url, m, ours, _, folder = old_matrix
+    test_matrix.check_form_defaults(ours, m, lambda calls: _reference(
+        version, url, [[name, list(args)] for name, args in calls], folder) if calls else [])
+
+
+def test_every_file_form_sends_the_chosen_files_and_the_app_accepts_them(old_matrix) -> None:
+    version, _, m, ours, files, _ = old_matrix
+    test_matrix.check_file_forms(ours, m, files, {name: why for (v, name, case), why in APP_REFUSES.items()
+                                                  if v == version and case == "example"})
