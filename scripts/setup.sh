@@ -2,8 +2,8 @@
 # Idempotent set-up of everything the tests, the demo and the benchmark need:
 # the main venv (gradio_nb + test deps, Gradio 6.31 servers), one venv per older
 # Gradio server (5.50, 4.44.1, and one old line per wire protocol: 4.21 sse_v2.1, 4.19 sse_v2,
-# 4.10 sse_v1, 4.5 sse, 3.50 ws, 3.20 ws without /info) and Debian's Chromium for the browser
-# tests.
+# 4.10 sse_v1, 4.5 sse, 3.50 ws, 3.20 ws without /info), Debian's Chromium for the browser
+# tests and Debian's ffmpeg (ffprobe) for the old lines' video inputs.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 VENV="${GRADIO_NB_VENV:-$ROOT/.venv}"
@@ -52,15 +52,24 @@ if [ "${GRADIO_NB_SKIP_LEGACY:-0}" != 1 ]; then
     "huggingface_hub<0.20" "httpx<0.26" "websockets<12" "uvicorn<0.25" "numpy<2" "gradio_client==0.7.0"
   legacy gradio3_50 "gradio==3.50.2" "fastapi==0.104.1" "starlette<0.28" "pydantic<2.5" \
     "huggingface_hub<0.19" "httpx<0.26" "websockets<12" "uvicorn<0.25" "numpy<2" "gradio_client==0.6.1"
-  # 3.20: before /info (3.30 has it) and before gradio_client existed.
+  # 3.20: before /info (3.30 has it) and before Gradio depended on gradio_client; the first
+  # gradio_client line (0.1.4) talks to it offline: the component matrix's reference.
   legacy gradio3_20 "gradio==3.20.1" "fastapi==0.94.1" "pydantic<2" "starlette<0.27" \
     "huggingface_hub<0.14" "httpx<0.24" "websockets<11" "uvicorn<0.22" "numpy<2" "altair<5" \
-    "markdown-it-py[linkify]<3" "mdit-py-plugins<=0.3.3" "pandas<2.1" "matplotlib<3.8" "pillow<10"
+    "markdown-it-py[linkify]<3" "mdit-py-plugins<=0.3.3" "pandas<2.1" "matplotlib<3.8" "pillow<10" \
+    "gradio_client==0.1.4"
 fi
 
 if [ "${GRADIO_NB_SKIP_BROWSER:-0}" != 1 ] && ! command -v chromium >/dev/null; then
   step "Debian chromium (browser tests)"
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null
+fi
+# Gradio before 4.10 probes every video input with ffprobe (4.5's Video.preprocess fails without
+# it): Debian's ffmpeg brings it, for the component matrix on the old lines.
+if [ "${GRADIO_NB_SKIP_LEGACY:-0}" != 1 ] && ! command -v ffprobe >/dev/null; then
+  step "Debian ffmpeg (ffprobe, for the old Gradio lines' video inputs)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends ffmpeg >/dev/null
 fi
 step "set-up done"

@@ -449,11 +449,14 @@ class App:
             self._after_outputs(job, job._settle)
 
     async def _inline_images_3x(self, endpoint: Endpoint, values: list[Any]) -> list[Any]:
-        """3.x ``gr.Image`` inputs take the image itself as a data: URL, not an upload."""
+        """3.x ``gr.Image`` inputs take the image itself as a data: URL, not an upload; an
+        empty string for an image or media file is no file (files3.empty_is_none)."""
         values = list(values)
         for param in endpoint.parameters:
             value = values[param.index] if param.index < len(values) else None
-            if param.component_type in files3.INLINE_TYPES and is_file_data_with_meta(value):
+            if value == "" and files3.empty_is_none(param.component_type, param.schema):
+                values[param.index] = None
+            elif param.component_type in files3.INLINE_TYPES and is_file_data_with_meta(value):
                 values[param.index] = await self.files.inline_3x(value, param.label or param.name)
         return values
 
@@ -464,8 +467,9 @@ class App:
                 return
             values = files3.resolve_updates(values, self._last_values.get(job))
             self._last_values[job] = values
-            inline = [r.component_type in files3.INLINE_TYPES for r in job.endpoint.returns]
-            values = files3.mark_data_urls(values, inline)
+            returns = job.endpoint.returns
+            values = files3.unwrap_videos(values, [r.component_type == "video" for r in returns])
+            values = files3.mark_data_urls(values, [r.component_type in files3.INLINE_TYPES for r in returns])
         pending = job._delivery is not None and not job._delivery.done()
         if not pending and not self.files.has_files(values):
             job._add_output(job.endpoint.unwrap(values), final=event.final)

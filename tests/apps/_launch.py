@@ -38,10 +38,12 @@ def launch(demo, **kwargs):
         kwargs.setdefault("ssr_mode", False)
     if GRADIO_MAJOR < 4 and not NO_QUEUE:
         demo.queue()
+    # allowed_paths came with 3.2x (after 3.20): files outside it are served there anyway
+    known = inspect.signature(demo.launch).parameters
     demo.launch(
         server_name="127.0.0.1",
         server_port=port_from_argv(),
         share=False,
         quiet=True,
-        **kwargs,
+        **{key: value for key, value in kwargs.items() if key in known},
     )

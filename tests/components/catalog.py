@@ -75,6 +75,55 @@ FALLBACK_PAYLOADS: dict[str, Any] = {
     "FileExplorer": None,
 }
 
+# Gradio 3.x's own value shapes where 4.x changed them: a video was a path (4.x: a dict with
+# subtitles), a gallery a list of [image, caption] pairs (4.x: dicts).
+FALLBACK_PAYLOADS_3X: dict[str, Any] = {
+    **{name: "<mp4>" for name in ("Video", "PlayableVideo")},
+    "Gallery": [["<png>", None]],
+}
+
+
+
+def _frame() -> Any:
+    """A two-column DataFrame (x, y): what the plots and 3.x's Timeseries draw."""
+    import pandas
+
+    return pandas.DataFrame({"x": [1, 2, 3], "y": [4, 5, 6]})
+
+
+def _figure() -> Any:
+    """A matplotlib Figure: what gr.Plot draws besides the plotting libraries' own charts."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(1, 1))
+    figure.add_subplot().plot([1, 2, 3], [4, 5, 6])
+    return figure
+
+
+# Output values (what each postprocess takes) for the lines without example_value() (before
+# 4.21, 3.x included), where the input value above is no output: modelled on 4.21's own
+# example_value(), and checked against the postprocess of 3.50, 4.5, 4.10 and 4.19. A callable
+# is called in the app (objects that are not JSON: DataFrames, figures).
+FALLBACK_OUTPUTS: dict[str, Any] = {
+    "Label": {"cat": 0.9, "dog": 0.1},  # label -> confidence (the input is the Label's own dict)
+    "HighlightedText": [["The", None], ["quick", "adj"]],  # (token, class) pairs
+    "Gallery": [["<png>", "a caption"], "<png2>"],  # images, or (image, caption) pairs
+    **{name: "<mp4>" for name in ("Video", "PlayableVideo")},  # a path (the input: a dict)
+    # 4.5's ImageEditor.postprocess takes only the editor's dict (4.10 also took one image)
+    **{name: {"background": "<png>", "layers": ["<png2>"], "composite": "<png>"}
+       for name in ("ImageEditor", "ImageMask", "Paint", "Sketchpad")},
+    "AnnotatedImage": ["<png>", [[[0, 0, 2, 2], "box"]]],  # (image, [(bbox, label)])
+    "FileExplorer": ["a/b.txt", "c.txt"],  # paths under its root, sent as their parts
+    "Dataset": [["third"], ["fourth"]],  # new samples (an update of the table)
+    **{name: _frame for name in ("BarPlot", "LinePlot", "ScatterPlot", "Timeseries")},
+    "Plot": _figure,
+}
+
+# 3.x outputs where they differ from 4.x's: the editors were gr.Image templates taking an image.
+FALLBACK_OUTPUTS_3X: dict[str, Any] = {
+    **{name: "<png>" for name in ("ImageMask", "Paint", "Sketchpad")},
+}
+
 # Gradio versions whose own example_payload() for a class is refused by that class's preprocess
 # (for every client): the fallback above is used instead. 4.19 gave a bare URL for Video, a list
 # of URLs for Gallery, lists for HighlightedText and None for Dataset; 4.21 fixed them.
@@ -88,7 +137,7 @@ NON_ASCII_STEM = "données_測試 ü"  # accents, CJK and a space, in NFC
 def component_classes(gr: Any) -> dict[str, type]:
     """Canonical class name -> class, for every Component subclass that `gradio` exports
     (aliases such as ``gr.Text`` or ``gr.Mic`` counted once, under the class's own name)."""
-    from gradio.components.base import Component
+    from gradio.components import Component  # a package since 3.3x; one module in 3.20
 
     found: dict[str, type] = {}
     for name in dir(gr):

@@ -18,6 +18,7 @@ import json
 import os
 import sys
 import traceback
+from collections import ChainMap
 import warnings
 from pathlib import Path
 
@@ -28,7 +29,7 @@ warnings.filterwarnings("ignore")
 import gradio as gr  # noqa: E402
 
 from _launch import launch  # noqa: E402
-from catalog import BROKEN_EXAMPLES, FALLBACK_PAYLOADS, OLD_KWARGS, SKIP, component_classes, describe, localize, sample_files  # noqa: E402
+from catalog import BROKEN_EXAMPLES, FALLBACK_OUTPUTS, FALLBACK_OUTPUTS_3X, FALLBACK_PAYLOADS, FALLBACK_PAYLOADS_3X, OLD_KWARGS, SKIP, component_classes, describe, localize, sample_files  # noqa: E402
 
 FILES_DIR = os.environ["MATRIX_FILES"]
 FILES = sample_files(FILES_DIR, Path(FILES_DIR) / "sample.mp4")
@@ -56,22 +57,34 @@ KWARGS = {
 }
 
 
+GRADIO_3 = gr.__version__.startswith("3.")
+
+
+def _fallback(name, output=False):
+    """The catalog's value for `name` (KeyError if none): for an output its output value, else
+    its input value; 3.x's own shapes first on 3.x."""
+    tables = ([FALLBACK_OUTPUTS_3X] if GRADIO_3 and output else []) + ([FALLBACK_OUTPUTS] if output else [])
+    tables += ([FALLBACK_PAYLOADS_3X] if GRADIO_3 else []) + [FALLBACK_PAYLOADS]
+    value = ChainMap(*tables)[name]
+    return value() if callable(value) else value
+
+
 def _payload(cls, instance):
     """The component's own example_payload(), or before Gradio had one, the documented fallback
     (KeyError, so a class breaks the build, when there is none)."""
     if cls.__name__ in BROKEN_EXAMPLES.get(".".join(gr.__version__.split(".")[:2]), ()):
-        return FALLBACK_PAYLOADS[cls.__name__]
+        return _fallback(cls.__name__)
     try:
         return instance.example_payload()
     except (NotImplementedError, AttributeError):
-        return FALLBACK_PAYLOADS[cls.__name__]
+        return _fallback(cls.__name__)
 
 
 def _example(cls, instance):
     try:
         return instance.example_value()
     except (NotImplementedError, AttributeError):
-        return FALLBACK_PAYLOADS[cls.__name__]
+        return _fallback(cls.__name__, output=True)
 
 
 def _build(name, cls):
@@ -109,7 +122,9 @@ with gr.Blocks() as demo:
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 component = _build(name, cls)
-                hidden = bool(getattr(component, "skip_api", False))
+                # 3.x had no skip_api: there only State stayed out of the API (both clients
+                # insert None for it), as a button's value was a string the call carried.
+                hidden = bool(getattr(component, "skip_api", isinstance(component, gr.State)))
                 payload = _payload(cls, component)
                 example = localize(_example(cls, component), _local)
             if hidden:

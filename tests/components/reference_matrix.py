@@ -20,7 +20,15 @@ from gradio_client import Client  # noqa: E402
 from catalog import describe  # noqa: E402
 
 WORKERS = 3
-CALL_TIMEOUT = 60  # seconds; a call takes well under one on an idle server
+CALL_TIMEOUT = 30  # seconds; a call takes well under one on an idle server
+# gradio_client 0.7.x (sse_v1) registers a call only after Client.send_data has posted it and
+# seen the shared event stream open: Endpoint._predict then resets
+# pending_messages_per_event[event_id] = [] (wiping what the stream already stored for it, the
+# completion included) and adds the id to pending_event_ids (by then the stream may have closed,
+# having seen no call pending, or died on remove() of an id not yet added). The call then waits
+# forever. It strikes calls in flight together, at random; a hung call is made again, alone, on
+# a fresh client.
+RETRIES_WHEN_HUNG = 2
 
 
 def _files(value):
@@ -35,9 +43,9 @@ def main() -> None:
     url, plan_path = sys.argv[1], sys.argv[2]
     with open(plan_path) as f:
         plan = json.load(f)
-    client = Client(url, verbose=False)
+    shared = Client(url, verbose=False)
 
-    def call(item):
+    def call(item, client=shared):
         api_name, args = item
         for attempt in range(3):
             try:
@@ -57,10 +65,27 @@ def main() -> None:
                 return ["error", f"{type(exc).__name__}: {str(exc)[:300]}"]
         if api_name.startswith("/in_") and isinstance(result, str):
             return ["ok", json.loads(result)]
+        if isinstance(result, str) and result.endswith(".json") and os.path.isfile(result):
+            # 3.x clients hand a JSON-typed output back as a .json file: its content is the value
+            with open(result, encoding="utf-8") as f:
+                return ["ok", {"json file": describe(json.load(f))}]
+        if isinstance(result, str) and os.path.isfile(os.path.join(result, "captions.json")):
+            # 3.x clients hand a Gallery output back as a folder: its images are the value, with
+            # their captions (captions.json maps each image to its caption) as the app sent them
+            with open(os.path.join(result, "captions.json"), encoding="utf-8") as f:
+                captions = json.load(f)
+            return ["ok", {"gallery folder": [describe(p) if c is None else [describe(p), c]
+                                              for p, c in captions.items()]}]
         return ["ok", describe(result)]
 
     with ThreadPoolExecutor(WORKERS) as pool:
-        print(json.dumps(list(pool.map(call, plan)), ensure_ascii=False), flush=True)
+        outcomes = list(pool.map(call, plan))
+    for i, item in enumerate(plan):
+        for _ in range(RETRIES_WHEN_HUNG):
+            if outcomes[i][0] != "hung":
+                break
+            outcomes[i] = call(item, Client(url, verbose=False))
+    print(json.dumps(outcomes, ensure_ascii=False), flush=True)
     # a hung call's thread would keep the interpreter waiting at exit
     os._exit(0)
 

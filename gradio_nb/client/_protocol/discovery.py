@@ -76,10 +76,14 @@ def _entry(component: Mapping[str, Any], default_label: str) -> dict[str, Any]:
 def describe_locally(config: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """For a server without ``/info``: (config, info). The config's buttons are marked
     ``skip_api``, as 4.x marks them: on these servers the Interface's own listener also
-    returns the Submit/Stop buttons' visibility updates, which are no values for a caller."""
+    returns the Submit/Stop buttons' visibility updates, which are no values for a caller.
+    A button that a listener takes as an input stays a parameter: its label is a value the
+    call carries, as 3.50's /info lists it and that day's gradio_client sends it."""
     config = dict(config)
+    taken = {i for dep in config.get("dependencies") or [] for i in dep.get("inputs") or []}
     config["components"] = [
-        {**c, "skip_api": True} if c.get("type") == "button" and "skip_api" not in c else c
+        {**c, "skip_api": True}
+        if c.get("type") == "button" and "skip_api" not in c and c.get("id") not in taken else c
         for c in config.get("components") or []
     ]
     return config, local_info(config)

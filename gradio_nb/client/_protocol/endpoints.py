@@ -320,12 +320,17 @@ def _visibility(dep: Mapping[str, Any]) -> str:
 def _internal(dep: Mapping[str, Any], inputs: list[Mapping[str, Any]],
               outputs: list[Mapping[str, Any]]) -> bool:
     """A listener Gradio adds itself that servers before ``show_api`` on dependencies (4.19)
-    still list in /info: the examples table's ``/load_example`` (its one input is the Dataset)
-    and a generator Interface's ``/cleanup`` (no inputs; it only shows and hides the Submit and
-    Stop buttons). The app's UI never calls them as APIs, and they made calls without
-    ``api_name`` ambiguous."""
+    still list in /info: the examples table's ``/load_example`` (its one input is the Dataset,
+    and Gradio always registers it with ``queue=False``) and a generator Interface's
+    ``/cleanup`` (no inputs; it only shows and hides the Submit and Stop buttons; unqueued
+    too). The app's UI never calls them as APIs, and they made calls without ``api_name``
+    ambiguous. An app's own listener of a Dataset, or one that returns a Button (queued, as
+    listeners are by default), is an API like any other: that day's gradio_client lists and
+    calls it."""
     if "show_api" in dep or "api_visibility" in dep:
         return False  # the server says itself what is internal
+    if dep.get("queue") is not False:  # Gradio registers both unqueued; an app's are queued
+        return False
     if inputs:
         return all(c.get("type") == "dataset" for c in inputs)
     return bool(outputs) and all(c.get("type") == "button" for c in outputs)
@@ -460,6 +465,33 @@ def _skipped(component: Mapping[str, Any]) -> bool:
     return bool(component.get("skip_api", component.get("type") in SKIP_COMPONENTS))
 
 
+def _skipped_input(component: Mapping[str, Any]) -> bool:
+    """An input the call does not carry. On 3.x (components without ``skip_api``) a Dataset
+    input is carried: the browser sends the clicked sample's index and that day's
+    gradio_client sends the caller's value, though the server's /info leaves it out."""
+    if "skip_api" not in component and component.get("type") == "dataset":
+        return False
+    return _skipped(component)
+
+
+# The parameter a 3.x /info leaves out for a Dataset input (4.x documents it so).
+_DATASET_ENTRY = {"type": {"type": "integer", "description": "index of selected example"},
+                  "python_type": {"type": "int", "description": "index of selected example"},
+                  "component": "Dataset"}
+
+
+def _with_dataset_parameters(entry: Mapping[str, Any], api_inputs: list[Mapping[str, Any]]) -> dict[str, Any]:
+    """A 3.x /info entry with the Dataset inputs it left out put back in their places."""
+    params = list(entry.get("parameters") or [])
+    datasets = [i for i, c in enumerate(api_inputs) if c.get("type") == "dataset"]
+    if not datasets or len(params) + len(datasets) != len(api_inputs):
+        return dict(entry)
+    for i in datasets:
+        label = (api_inputs[i].get("props") or {}).get("label") or f"parameter_{api_inputs[i].get('id')}"
+        params.insert(i, {"label": label, **_DATASET_ENTRY})
+    return {**entry, "parameters": params}
+
+
 def build_app_spec(
     config: Mapping[str, Any],
     raw_info: Mapping[str, Any],
@@ -485,7 +517,7 @@ def build_app_spec(
         api_name = "/" + raw_name if isinstance(raw_name, str) and raw_name else None
         inputs = [components.get(i, {"id": i}) for i in dep.get("inputs") or []]
         outputs = [components.get(i, {"id": i}) for i in dep.get("outputs") or []]
-        api_inputs = [c for c in inputs if not _skipped(c)]
+        api_inputs = [c for c in inputs if not _skipped_input(c)]
         api_outputs = [c for c in outputs if not _skipped(c)]
         internal = _internal(dep, inputs, outputs)
         if internal and api_name:
@@ -496,7 +528,8 @@ def build_app_spec(
             info_entry = unnamed.get(str(fn_index))
         if info_entry is not None:
             # Old servers: names and defaults filled in, for view_api too.
-            original, info_entry = info_entry, _name_old_parameters(info_entry, api_inputs)
+            original = info_entry
+            info_entry = _name_old_parameters(_with_dataset_parameters(info_entry, api_inputs), api_inputs)
             for table, key in ((named, api_name), (info["named_endpoints"], api_name),
                                (unnamed, str(fn_index))):
                 if table.get(key) is original:

@@ -26,6 +26,8 @@ __all__ = [
     "resolve_updates",
     "changes_nothing",
     "is_file_schema_3x",
+    "empty_is_none",
+    "unwrap_videos",
 ]
 
 # Components whose 3.x values are bare data: URLs, in and out.
@@ -75,6 +77,21 @@ def mark_data_urls(values: Sequence[Any], inline: Sequence[bool]) -> list[Any]:
     return out + list(values[len(out):])
 
 
+def unwrap_videos(values: Sequence[Any], video: Sequence[bool]) -> list[Any]:
+    """The video alone where a 3.x ``gr.Video`` output sends ``[video, subtitles]`` (3.2x+;
+    3.20 sent the video dict alone): what that day's gradio_client returns
+    (``VideoSerializable.deserialize`` drops the subtitles), so that a Video output is one file
+    on every line."""
+    out = []
+    for value, is_video in zip(values, video):
+        if (is_video and isinstance(value, (list, tuple)) and len(value) == 2
+                and (value[0] is None or is_file_value_3x(value[0]))
+                and (value[1] is None or is_file_value_3x(value[1]))):
+            value = value[0]
+        out.append(value)
+    return out + list(values[len(out):])
+
+
 def resolve_updates(values: Sequence[Any], previous: Sequence[Any] | None) -> list[Any]:
     """3.x sends ``{"__type__": "update", ...}`` where an output changes only its looks: its
     ``value`` if it has one, else the output keeps its previous value (the end of a 3.20
@@ -109,3 +126,21 @@ def is_file_schema_3x(schema: Any) -> bool:
         return True
     branches = schema.get("oneOf") or schema.get("anyOf") or ()
     return isinstance(branches, list) and any(is_file_schema_3x(b) for b in branches)
+
+
+# Components whose file the 3.x client uploads before serializing: "" is a path to it.
+_UPLOADED_FIRST = frozenset({"file", "uploadbutton"})
+# Media components whose 3.x value is one file: known by type where no /info gives the schema
+# (3.20).
+_MEDIA = frozenset({"audio", "video", "model3d"})
+
+
+def empty_is_none(component_type: str, schema: Any) -> bool:
+    """Whether ``""`` for this 3.x input means "no file", sent as None: what the browser sends
+    for an empty Image, Audio, Video or Model3D, and what that day's gradio_client
+    (ImgSerializable, FileSerializable) makes of ``""``. The app fails on ``""`` itself. File
+    and UploadButton are left alone: that client uploads ``""`` as a path and fails, so does
+    the app."""
+    if component_type in _UPLOADED_FIRST:
+        return False
+    return component_type in INLINE_TYPES or component_type in _MEDIA or is_file_schema_3x(schema)
