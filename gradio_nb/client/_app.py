@@ -641,9 +641,12 @@ class App:
             self._fail_collateral(job, shared)
 
     async def _cancel_before_4_29(self, job: Job) -> None:
-        """Servers before the cancel route: the app's own cancel listener where it has one
-        (what its Stop button does), else ``POST reset`` for a generator (4.x), else the
-        closed connection (ws, sse) or nothing: the job then only stops waiting here."""
+        """Servers before the cancel route (4.29): the app's own cancel listener where it has
+        one (what its Stop button does); else ``POST reset`` stops a running generator (4.x);
+        else the end of the job's connection (ws, sse) or of its own session's stream (sse_v1
+        to sse_v2.1) makes the app drop a queued job and stop a generator at its next yield.
+        A plain call already running cannot be stopped: the job ends here, and a warning that
+        names the version says the app runs it to its end."""
         canceller = self.spec.canceller_of(job.endpoint.fn_index)
         if canceller is not None and job.session_hash:
             await self._quiet_post(self.routes.predict, {
@@ -655,12 +658,24 @@ class App:
             answer = await self._quiet_post(self.routes.reset, {"event_id": job.event_id})
             if isinstance(answer, dict) and answer.get("success"):
                 return  # a running generator: stopped
-        if self.features.per_event:
-            return  # the closed connection dropped a queued event or stops a generator
+        stoppable = job._jobstate.processing_at is None or job.endpoint.is_generator
+        if not self.features.per_event:
+            session = self._job_sessions.get(job.session_hash or "")
+            if session is not None and not session.joining and all(
+                    other is job for other in session.pending.values()):
+                # The session is this job's alone: closing its stream is how these servers
+                # learn the client is gone (they drop its queued events, stop its generators).
+                await session.aclose()
+            else:
+                stoppable = False
+        if stoppable:
+            return
+        running = job._jobstate.processing_at is not None
         log.warning(
-            "Gradio %s cannot cancel a queued or running call (the cancel route came with 4.29) "
-            "and the app has no cancel listener for %s: the job stops here, the app may still "
-            "run it.", self.spec.version, job.endpoint.name,
+            "Gradio %s cannot %s (the cancel route came with 4.29) and the app has no cancel "
+            "listener for %s: the job stops here, the app %s.", self.spec.version,
+            "stop a call that is already running" if running else "cancel a queued call in a shared session",
+            job.endpoint.name, "runs the call to its end" if running else "may still run it",
         )
 
     async def _quiet_post(self, url: str, payload: dict[str, Any]) -> Any:
