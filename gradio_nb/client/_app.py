@@ -37,7 +37,7 @@ from ._protocol.diff import DiffError
 from ._protocol.endpoints import AppSpec, Endpoint, build_app_spec
 from ._protocol.files import is_file_data_with_meta
 from ._protocol.job_state import IllegalTransition, JobState, OutputEvent, app_error_from_payload
-from ._protocol.messages import Log, Message, ProcessCompleted, ProcessStarts
+from ._protocol.messages import Log, Message, ProcessCompleted, ProcessGenerating, ProcessStarts
 from ._protocol.routes import ProtocolFeatures, Routes, protocol_features
 from ._protocol.zerogpu import token_fallback_reason, zerogpu_advice
 from ._per_event import EventChannel, SSEv0Channel, run_event
@@ -108,6 +108,8 @@ class App:
         # Per-event protocols (ws, sse): the task that holds each job's connection; cancelling
         # it closes the connection, which is how those servers hear of a cancel.
         self._event_tasks: dict[Job, asyncio.Task[Any]] = {}
+        # Cancelled while queued on sse_v2/sse_v2.1: stopped by `reset` at their first output.
+        self._reset_when_generating: weakref.WeakSet[Job] = weakref.WeakSet()
         # 3.x: each job's last raw outputs, which an update without a value keeps.
         self._last_values: weakref.WeakKeyDictionary[Job, list[Any]] = weakref.WeakKeyDictionary()
         self._all_info_loaded = False
@@ -428,6 +430,10 @@ class App:
             message = self._warn_if_token_refused(job, message)
         elif isinstance(message, ProcessCompleted) and self._retry_without_gpu(job, message):
             return
+        if job in self._reset_when_generating and isinstance(message, (ProcessGenerating, ProcessCompleted)):
+            self._reset_when_generating.discard(job)
+            if isinstance(message, ProcessGenerating) and job.event_id:
+                self._spawn(self._quiet_post(self.routes.reset, {"event_id": job.event_id}))
         if job._cancel_requested and isinstance(message, ProcessCompleted):
             # The app's answer to our cancel. It queued it after killing the endpoint's running
             # tasks in the session, so their process_starts came before it on this stream: the
@@ -658,23 +664,30 @@ class App:
             answer = await self._quiet_post(self.routes.reset, {"event_id": job.event_id})
             if isinstance(answer, dict) and answer.get("success"):
                 return  # a running generator: stopped
-        stoppable = job._jobstate.processing_at is None or job.endpoint.is_generator
+        running = job._jobstate.processing_at is not None
+        stoppable = not running or job.endpoint.is_generator
         if not self.features.per_event:
             session = self._job_sessions.get(job.session_hash or "")
-            if session is not None and not session.joining and all(
-                    other is job for other in session.pending.values()):
-                # The session is this job's alone: closing its stream is how these servers
+            own = session is not None and not session.joining and all(
+                other is job for other in session.pending.values())
+            if own and not running and self.features.name in ("sse_v2", "sse_v2.1"):
+                # Measured on 4.19 and 4.21: a closed stream no longer drops the session's
+                # queued events there. The job stays routed; its first output is stopped by
+                # `reset` (the iterator exists only then); a plain call runs.
+                self._reset_when_generating.add(job)
+                stoppable = job.endpoint.is_generator
+            elif own:
+                # The session is this job's alone: closing its stream is how sse_v1 servers
                 # learn the client is gone (they drop its queued events, stop its generators).
                 await session.aclose()
             else:
                 stoppable = False
         if stoppable:
             return
-        running = job._jobstate.processing_at is not None
         log.warning(
             "Gradio %s cannot %s (the cancel route came with 4.29) and the app has no cancel "
             "listener for %s: the job stops here, the app %s.", self.spec.version,
-            "stop a call that is already running" if running else "cancel a queued call in a shared session",
+            "stop a call that is already running" if running else "drop a queued call",
             job.endpoint.name, "runs the call to its end" if running else "may still run it",
         )
 

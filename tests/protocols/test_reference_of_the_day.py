@@ -24,7 +24,9 @@ APPS = ("calculator", "translator", "transcriber", "count_generator", "image_gen
 @pytest.fixture(scope="module")
 def urls(gradio_server, old_version) -> dict[str, str]:
     python = str(python_for(old_version))
-    if subprocess.run([python, "-c", "import gradio_client"], capture_output=True).returncode:
+    # 3.20 came before gradio_client (0.1 came with 3.2x later, and asks a hosted Space for the
+    # API of a server without /info): scripts/setup.sh installs none there.
+    if old_version == "3.20" or subprocess.run([python, "-c", "import gradio_client"], capture_output=True).returncode:
         pytest.skip(f"Gradio {old_version} had no gradio_client of its own")
     gradio_server.prestart([(app, old_version) for app in APPS])
     return {app: gradio_server(app, old_version).url for app in APPS}
@@ -83,6 +85,12 @@ DEFAULTS_REFUSED = {
 # (v0, 4.5), so on sse_v1 ... sse_v2.1 (4.10, 4.19, 4.21) it posts no `reset`, and the session's
 # shared stream stays open: the generator runs its 40 steps, a cancelled queued job still runs.
 CANCEL_LEAVES_APP_RUNNING = {"4.10", "4.19", "4.21"}
+# Where the app runs a queued job although its client closed the session's stream (its
+# starlette cancels the stream before Gradio's clean-up): gradio_nb stops it at its first output.
+STARTS_CANCELLED_QUEUED_JOBS = {
+    "4.19": "sse_v2: the closed stream leaves the event queued; `reset` stops it at its first yield",
+    "4.21": "sse_v2.1: the closed stream leaves the event queued; `reset` stops it at its first yield",
+}
 
 
 def test_slider_and_number_defaults(urls, ref, old_version):
@@ -124,7 +132,8 @@ def test_cancel_a_generator(urls, ref, old_version, gradio_server):
 
 def test_cancel_a_queued_job(urls, ref, old_version, gradio_server):
     """A job cancelled while queued behind another client's: both clients say CANCELLED with no
-    outputs, the running job is untouched, and the app never runs the cancelled one."""
+    outputs, the running job is untouched, and the app never runs the cancelled one (4.19 and
+    4.21: only its first step, see STARTS_CANCELLED_QUEUED_JOBS)."""
     server = gradio_server("cancel_probe", old_version)
     runner, canceller = gradio_nb.Client(urls["cancel_probe"]), gradio_nb.Client(urls["cancel_probe"])
     running = runner.submit("nb-run", api_name="/plain")
@@ -135,7 +144,10 @@ def test_cancel_a_queued_job(urls, ref, old_version, gradio_server):
     assert code_name(queued.status()) == "CANCELLED" and queued.outputs() == []
     assert running.result(timeout=30) == "nb-run" and running.outputs() == ["nb-run"]
     assert runner.predict("nb-after", api_name="/echo") == "nb-after"  # queued after the cancelled one
-    assert probe_ticks(server, "nb-queued") == 0
+    if old_version in STARTS_CANCELLED_QUEUED_JOBS:
+        assert probe_stopped(server, "nb-queued") <= 2, STARTS_CANCELLED_QUEUED_JOBS[old_version]
+    else:
+        assert probe_ticks(server, "nb-queued") == 0
 
     theirs = ref["cancel_queued"]
     assert (theirs["cancel"], theirs["code"], theirs["outputs"]) == (True, "CANCELLED", [])
