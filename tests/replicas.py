@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import struct
 import time
 import wave
@@ -83,3 +84,20 @@ def check_count_generator(client) -> None:
     assert job.outputs() == ["0", "1", "2"]
     assert job.result() == "2"
     assert code_name(job.status()) == "FINISHED"
+
+
+def probe_ticks(server, tag: str) -> int:
+    """How many steps tests/apps/cancel_probe.py's generator made for `tag`, from the server's log."""
+    return len(re.findall(rf"^tick {re.escape(tag)} \d+$", server.log(), re.M))
+
+
+def probe_stopped(server, tag: str) -> int:
+    """cancel_probe's generator for `tag` has stopped: after the step in flight at the cancel
+    (0.6 s), the same count of steps 1 s (4 steps) apart, and fewer than the 40 it makes when
+    left alone. Returns that count."""
+    time.sleep(0.6)
+    before = probe_ticks(server, tag)
+    time.sleep(1.0)
+    after = probe_ticks(server, tag)
+    assert before == after < 40, f"{tag}: the app's generator went on ({before} then {after} steps)"
+    return after

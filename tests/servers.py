@@ -58,6 +58,15 @@ try:
     ctypes.CDLL(None, use_errno=True).prctl(1, 9)  # PR_SET_PDEATHSIG, SIGKILL
 except Exception:
     pass
+# Gradio 3.x checks its port with a plain bind() before uvicorn starts: on a restart (same
+# port) the TIME_WAIT connections that uvicorn closed would fail it ("Address already in use").
+import socket
+_bind = socket.socket.bind
+def _reuse_bind(self, address):
+    if self.family in (socket.AF_INET, socket.AF_INET6):
+        self.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    return _bind(self, address)
+socket.socket.bind = _reuse_bind
 if os.getppid() != int(os.environ.pop("GRADIO_TEST_PARENT_PID")):
     sys.exit("the test process is gone")
 app = sys.argv[1]

@@ -37,7 +37,7 @@ from ._protocol.diff import DiffError
 from ._protocol.endpoints import AppSpec, Endpoint, build_app_spec
 from ._protocol.files import is_file_data_with_meta
 from ._protocol.job_state import IllegalTransition, JobState, OutputEvent, app_error_from_payload
-from ._protocol.messages import Log, Message, ProcessCompleted, ProcessStarts
+from ._protocol.messages import Log, Message, ProcessCompleted, ProcessGenerating, ProcessStarts
 from ._protocol.routes import ProtocolFeatures, Routes, protocol_features
 from ._protocol.zerogpu import token_fallback_reason, zerogpu_advice
 from ._per_event import EventChannel, SSEv0Channel, run_event
@@ -108,6 +108,8 @@ class App:
         # Per-event protocols (ws, sse): the task that holds each job's connection; cancelling
         # it closes the connection, which is how those servers hear of a cancel.
         self._event_tasks: dict[Job, asyncio.Task[Any]] = {}
+        # Cancelled while queued on sse_v2/sse_v2.1: stopped by `reset` at their first output.
+        self._reset_when_generating: weakref.WeakSet[Job] = weakref.WeakSet()
         # 3.x: each job's last raw outputs, which an update without a value keeps.
         self._last_values: weakref.WeakKeyDictionary[Job, list[Any]] = weakref.WeakKeyDictionary()
         self._all_info_loaded = False
@@ -428,6 +430,10 @@ class App:
             message = self._warn_if_token_refused(job, message)
         elif isinstance(message, ProcessCompleted) and self._retry_without_gpu(job, message):
             return
+        if job in self._reset_when_generating and isinstance(message, (ProcessGenerating, ProcessCompleted)):
+            self._reset_when_generating.discard(job)
+            if isinstance(message, ProcessGenerating) and job.event_id:
+                self._spawn(self._quiet_post(self.routes.reset, {"event_id": job.event_id}))
         if job._cancel_requested and isinstance(message, ProcessCompleted):
             # The app's answer to our cancel. It queued it after killing the endpoint's running
             # tasks in the session, so their process_starts came before it on this stream: the
@@ -645,9 +651,12 @@ class App:
             self._fail_collateral(job, shared)
 
     async def _cancel_before_4_29(self, job: Job) -> None:
-        """Servers before the cancel route: the app's own cancel listener where it has one
-        (what its Stop button does), else ``POST reset`` for a generator (4.x), else the
-        closed connection (ws, sse) or nothing: the job then only stops waiting here."""
+        """Servers before the cancel route (4.29): the app's own cancel listener where it has
+        one (what its Stop button does); else ``POST reset`` stops a running generator (4.x);
+        else the end of the job's connection (ws, sse) or of its own session's stream (sse_v1
+        to sse_v2.1) makes the app drop a queued job and stop a generator at its next yield.
+        A plain call already running cannot be stopped: the job ends here, and a warning that
+        names the version says the app runs it to its end."""
         canceller = self.spec.canceller_of(job.endpoint.fn_index)
         if canceller is not None and job.session_hash:
             await self._quiet_post(self.routes.predict, {
@@ -659,12 +668,31 @@ class App:
             answer = await self._quiet_post(self.routes.reset, {"event_id": job.event_id})
             if isinstance(answer, dict) and answer.get("success"):
                 return  # a running generator: stopped
-        if self.features.per_event:
-            return  # the closed connection dropped a queued event or stops a generator
+        running = job._jobstate.processing_at is not None
+        stoppable = not running or job.endpoint.is_generator
+        if not self.features.per_event:
+            session = self._job_sessions.get(job.session_hash or "")
+            own = session is not None and not session.joining and all(
+                other is job for other in session.pending.values())
+            if own and not running and self.features.name in ("sse_v2", "sse_v2.1"):
+                # Measured on 4.19 and 4.21: a closed stream no longer drops the session's
+                # queued events there. The job stays routed; its first output is stopped by
+                # `reset` (the iterator exists only then); a plain call runs.
+                self._reset_when_generating.add(job)
+                stoppable = job.endpoint.is_generator
+            elif own:
+                # The session is this job's alone: closing its stream is how sse_v1 servers
+                # learn the client is gone (they drop its queued events, stop its generators).
+                await session.aclose()
+            else:
+                stoppable = False
+        if stoppable:
+            return
         log.warning(
-            "Gradio %s cannot cancel a queued or running call (the cancel route came with 4.29) "
-            "and the app has no cancel listener for %s: the job stops here, the app may still "
-            "run it.", self.spec.version, job.endpoint.name,
+            "Gradio %s cannot %s (the cancel route came with 4.29) and the app has no cancel "
+            "listener for %s: the job stops here, the app %s.", self.spec.version,
+            "stop a call that is already running" if running else "drop a queued call",
+            job.endpoint.name, "runs the call to its end" if running else "may still run it",
         )
 
     async def _quiet_post(self, url: str, payload: dict[str, Any]) -> Any:

@@ -13,9 +13,9 @@ import json
 from typing import TYPE_CHECKING, Any, AsyncIterator, Mapping
 
 import httpx
-from httpx_ws import HTTPXWSException, WebSocketDisconnect, aconnect_ws
+from httpx_ws import HTTPXWSException, WebSocketDisconnect, WebSocketNetworkError, aconnect_ws
 
-from ._exceptions import ProtocolError
+from ._exceptions import ProtocolError, ServerStoppedError
 from ._per_event import ChannelBase
 from ._protocol.messages import Message, parse_message
 from ._transport import EVENT_STREAM
@@ -27,6 +27,10 @@ __all__ = ["WebSocketChannel"]
 
 # 3.x sends images and audio as base64 inside the messages: allow big ones.
 _MAX_MESSAGE_BYTES = 256 * 1024 * 1024
+# A job may wait long without a message (queued, or a slow call): a server that stops answering
+# pings (hung, or a dead peer behind a proxy) ends the job after at most interval + timeout.
+_PING_INTERVAL_SECONDS = 20.0
+_PING_TIMEOUT_SECONDS = 20.0
 _WHAT = "Reading the job's websocket"
 
 
@@ -41,6 +45,8 @@ class WebSocketChannel(ChannelBase):
             self._ws = await self._stack.enter_async_context(aconnect_ws(
                 self._routes.join, self._transport.http, headers=self._headers,
                 max_message_size_bytes=_MAX_MESSAGE_BYTES,
+                keepalive_ping_interval_seconds=_PING_INTERVAL_SECONDS,
+                keepalive_ping_timeout_seconds=_PING_TIMEOUT_SECONDS,
                 extensions={EVENT_STREAM: True},  # lives as long as the job: the streams pool
             ))
         except httpx.TransportError as exc:
@@ -58,9 +64,13 @@ class WebSocketChannel(ChannelBase):
                 text = await self._ws.receive_text()
             except WebSocketDisconnect:
                 return  # the server closes after process_completed (run_event checks the job)
-            except httpx.TransportError as exc:
-                raise self._transport.connection_error(exc, _WHAT) from exc
-            except HTTPXWSException as exc:
+            except WebSocketNetworkError as exc:  # also what a keep-alive ping timeout raises
+                raise ServerStoppedError(
+                    f"{_WHAT} failed: the connection broke, or the app stopped answering its "
+                    f"keep-alive pings for {_PING_TIMEOUT_SECONDS:g} s ({self._transport.src}). "
+                    "Is the app running?"
+                ) from exc
+            except (httpx.TransportError, HTTPXWSException) as exc:
                 raise self._transport.connection_error(exc, _WHAT) from exc
             try:
                 raw = json.loads(text)

@@ -6,11 +6,16 @@ without them these tests skip locally and fail under CI=true.
 """
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
 import gradio_nb
-from replicas import REPLICAS, WHISPER_1S, check_count_generator, check_gr_error, code_name, image_pixels, wait_for
+from replicas import (
+    REPLICAS, WHISPER_1S, check_count_generator, check_gr_error, code_name, image_pixels, probe_stopped, probe_ticks,
+    wait_for,
+)
 
 pytestmark = pytest.mark.legacy
 
@@ -21,7 +26,7 @@ PROTOCOLS = {"4.21": "sse_v2.1", "4.19": "sse_v2", "4.10": "sse_v1", "4.5": "sse
 def app_url(gradio_server, old_version):
     """app_url(name) -> URL of replica `name` on the parametrised old server; the first call for
     a version starts all replicas of that version at once."""
-    gradio_server.prestart([(name, old_version) for name in (*REPLICAS, "progress_app")])
+    gradio_server.prestart([(name, old_version) for name in (*REPLICAS, "progress_app", "cancel_probe")])
 
     def url(name: str) -> str:
         return gradio_server(name, old_version).url
@@ -170,3 +175,39 @@ def test_cancel_through_the_apps_stop_listener(gradio_server, version):
     wait_for(lambda: code_name(job.status()) == "PROCESSING", timeout=30, what="the slow call to start")
     assert job.cancel() is True and code_name(job.status()) == "CANCELLED"
     assert client.submit("second", api_name="/slow").result(timeout=20) == "second"
+
+
+@pytest.mark.parametrize("api_name", ["/tick", "/tick_free"])
+def test_cancel_stops_the_apps_generator(app_url, gradio_server, old_version, api_name):
+    """Before 4.29, a cancelled generator stops in the app itself, not only here: through the
+    app's Stop listener (/tick), and without one (/tick_free: `reset` on 4.x, the job's own
+    websocket or stream closed on 3.x and 4.5). Its steps, counted in the server's log, end
+    within a step or two of the cancel, and the next call is answered."""
+    server = gradio_server("cancel_probe", old_version)
+    client = gradio_nb.Client(app_url("cancel_probe"))
+    tag = f"stop{api_name.replace('/', '-')}"
+    job = client.submit(tag, api_name=api_name)
+    wait_for(lambda: len(job.outputs()) >= 2, timeout=30, what="two yields")
+    assert job.cancel() is True and code_name(job.status()) == "CANCELLED"
+    outputs = job.outputs()
+    assert outputs == [f"{tag} {i}" for i in range(len(outputs))]
+    assert len(outputs) <= probe_stopped(server, tag) <= len(outputs) + 2
+    assert client.predict("after", api_name="/echo") == "after"
+
+
+def test_cancel_of_a_running_plain_call_says_the_app_runs_on(app_url, gradio_server, old_version, caplog):
+    """A plain call already running, with no Stop listener: no server before 4.29 can stop it.
+    The job ends cancelled at once, a warning names the version, and the app (as it says)
+    runs the call to its end."""
+    server = gradio_server("cancel_probe", old_version)
+    client = gradio_nb.Client(app_url("cancel_probe"))
+    job = client.submit("plain-running", api_name="/plain")
+    wait_for(lambda: code_name(job.status()) == "PROCESSING", timeout=30, what="the call to start")
+    with caplog.at_level(logging.WARNING, logger="gradio_nb"):
+        assert job.cancel() is True and code_name(job.status()) == "CANCELLED"
+        warning = wait_for(lambda: [r.getMessage() for r in caplog.records if "cannot stop" in r.getMessage()],
+                           timeout=10, what="the warning")[0]
+    assert warning.startswith(f"Gradio {old_version}.") and "/plain" in warning and "runs the call to its end" in warning
+    assert "plain done plain-running" not in server.log()
+    wait_for(lambda: "plain done plain-running" in server.log(), timeout=15, what="the app to finish the call")
+    assert client.predict("after", api_name="/echo") == "after"

@@ -1,5 +1,6 @@
-"""The endpoint form and the job card against a Gradio 3.50 app (its websocket queue): the
-same widgets, unchanged, on the oldest protocol."""
+"""The endpoint form and the job card against every old Gradio line (the `old_version` fixture:
+4.21 sse_v2.1, 4.19 sse_v2, 4.10 sse_v1, 4.5 sse, 3.50 ws, 3.20 ws without /info): the same
+widgets, unchanged, on each protocol."""
 from __future__ import annotations
 
 import time
@@ -15,6 +16,12 @@ from gradio_nb.widgets._form import EndpointForm
 pytestmark = pytest.mark.legacy
 
 
+@pytest.fixture(scope="module", autouse=True)
+def servers_of_the_line(gradio_server, old_version) -> None:
+    """Both apps of a line start together (start-ups overlap)."""
+    gradio_server.prestart([(app, old_version) for app in ("calculator", "slow_yield")])
+
+
 def wait_final(live: LiveOutput, timeout: float = 60.0) -> list:
     """The distinct outputs the card showed until its final swap."""
     seen: list = []
@@ -28,8 +35,8 @@ def wait_final(live: LiveOutput, timeout: float = 60.0) -> list:
     return seen
 
 
-def test_form_on_gradio3(gradio_server, frontend):
-    client = Client(gradio_server("calculator", "3.50").url, verbose=False)
+def test_form_builds_and_sends(gradio_server, old_version, frontend):
+    client = Client(gradio_server("calculator", old_version).url, verbose=False)
     try:
         form = widgets.client_widget(client, "/predict")
         assert isinstance(form, EndpointForm)
@@ -46,12 +53,12 @@ def test_form_on_gradio3(gradio_server, frontend):
         client.close()
 
 
-def test_job_card_streams_a_gradio3_generator(gradio_server, frontend):
-    client = Client(gradio_server("count_generator", "3.50", env={"COUNT_DELAY": "0.3"}).url, verbose=False)
+def test_job_card_streams_a_generator(gradio_server, old_version, frontend):
+    client = Client(gradio_server("slow_yield", old_version).url, verbose=False)  # a character a second
     try:
-        live = LiveOutput(client.submit(4, api_name="/count"))
+        live = LiveOutput(client.submit("123", api_name="/predict"))
         seen = wait_final(live)
-        assert any("0" in o and "3" not in o for o in seen), seen  # a yield shown before the end
+        assert any("1" in o and "3" not in o for o in seen), seen  # a yield shown before the end
         assert "3" in live.final.html
     finally:
         client.close()
