@@ -674,10 +674,9 @@ class App:
             session = self._job_sessions.get(job.session_hash or "")
             own = session is not None and not session.joining and all(
                 other is job for other in session.pending.values())
-            if own and not running and self.features.name in ("sse_v2", "sse_v2.1"):
-                # Measured on 4.19 and 4.21: a closed stream no longer drops the session's
-                # queued events there. The job stays routed; its first output is stopped by
-                # `reset` (the iterator exists only then); a plain call runs.
+            if own and not running and self.features.closed_stream_keeps_queued:
+                # The job stays routed; its first output is stopped by `reset` (the iterator
+                # exists only then); a plain call runs.
                 self._reset_when_generating.add(job)
                 stoppable = job.endpoint.is_generator
             elif own:

@@ -33,6 +33,9 @@ _READ_LIMIT = 2**18
 # What anyio (httpcore's default) does for a name with IPv6 and IPv4 addresses (RFC 8305).
 _HAPPY_EYEBALLS_DELAY = 0.25
 
+# httpcore's names for a stream's details -> asyncio's transport extra info.
+_EXTRA_INFO = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername", "socket": "socket"}
+
 SocketOption = tuple[int, int, int] | tuple[int, int, bytes | bytearray] | tuple[int, int, None, int]
 
 
@@ -89,8 +92,8 @@ class AsyncioStream(httpcore.AsyncNetworkStream):
             # server closed (or broke) it, so it must not carry the next request.
             reader = self._reader
             return reader.at_eof() or bool(getattr(reader, "_buffer", b"")) or self._writer.transport.is_closing()
-        names = {"ssl_object": "ssl_object", "client_addr": "sockname", "server_addr": "peername", "socket": "socket"}
-        return self._writer.get_extra_info(names[info]) if info in names else None
+        name = _EXTRA_INFO.get(info)
+        return None if name is None else self._writer.get_extra_info(name)
 
 
 class AsyncioBackend(httpcore.AsyncNetworkBackend):

@@ -72,6 +72,10 @@ def test_old_protocols() -> None:
     v1 = protocol_features("sse_v1", "4.20.0")
     assert not v1.cancel_route and v1.reset_event and not v1.per_event
     assert not protocol_features("sse_v3", "4.44.1").reset_event
+    # what closing a session's stream does to its queued events (measured on 4.10, 4.19, 4.21)
+    assert not v1.closed_stream_keeps_queued
+    assert protocol_features("sse_v2", "4.19.2").closed_stream_keeps_queued
+    assert protocol_features("sse_v2.1", "4.21.0").closed_stream_keeps_queued
 
 
 def test_unknown_protocol_is_refused_clearly() -> None:

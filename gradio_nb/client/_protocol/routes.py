@@ -75,6 +75,9 @@ class ProtocolFeatures:
     websocket: bool = False
     # POST reset {"event_id"} stops a running generator (4.x before the cancel route).
     reset_event: bool = False
+    # Closing a session's stream leaves its queued events queued (measured on 4.19 and 4.21);
+    # sse_v1 servers drop them, so closing a job's own stream is its cancel there.
+    closed_stream_keeps_queued: bool = False
     queue: bool = True  # False: a 3.x app without a queue, called with POST run/predict
 
 
@@ -100,6 +103,7 @@ def protocol_features(protocol: str, version: str, *, queue: bool = True) -> Pro
         per_event=protocol in ("ws", "sse"),
         websocket=protocol == "ws",
         reset_event=protocol != "ws" and not cancel_route,
+        closed_stream_keeps_queued=protocol in ("sse_v2", "sse_v2.1"),
         queue=queue or protocol != "ws",
     )
 
