@@ -411,9 +411,8 @@ class App:
         while True:
             try:
                 async with self.transport.short_requests:
-                    return await self.transport.request(
-                        "POST", self.routes.join, what=f"Submitting {endpoint.name}",
-                        json=payload, headers=headers,
+                    return await self.transport.post_json(
+                        self.routes.join, payload, what=f"Submitting {endpoint.name}", headers=headers,
                     )
             except (TooManyRequestsError, QueueError) as exc:
                 if attempt >= self.transport.retries:

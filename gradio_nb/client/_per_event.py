@@ -18,6 +18,7 @@ import httpx
 from ._exceptions import ServerStoppedError
 from ._protocol.messages import Heartbeat, Message, SendData, SendHash, parse_message
 from ._protocol.sse import SSEParser, decode_json
+from ._transport import body_chunks
 
 if TYPE_CHECKING:
     from ._job import Job
@@ -83,7 +84,7 @@ class SSEv0Channel(ChannelBase):
         url = self._routes.join_per_event(self._payload["fn_index"], self._payload["session_hash"])
         self._response = await self._stack.enter_async_context(self._transport.stream(
             "GET", url, what="Joining the queue",
-            headers={**self._headers, "accept": "text/event-stream"}, event_stream=True,
+            headers={**self._headers, "accept": "text/event-stream"},
         ))
         return self
 
@@ -91,8 +92,8 @@ class SSEv0Channel(ChannelBase):
         assert self._response is not None
         parser = SSEParser()
         try:
-            async for text in self._response.aiter_text():
-                for event in parser.feed(text):
+            async for chunk in body_chunks(self._response):
+                for event in parser.feed(chunk):
                     if not event.data:
                         continue
                     message = parse_message(decode_json(event.data))

@@ -24,7 +24,7 @@ from ._protocol.messages import (
     CloseStream, Heartbeat, Message, ProcessCompleted, UnexpectedError, parse_message,
 )
 from ._protocol.sse import SSEParser, decode_json
-from ._transport import EVENT_STREAM
+from ._transport import body_chunks
 
 if TYPE_CHECKING:
     from ._job import Job
@@ -131,12 +131,12 @@ class Session:
         parser = SSEParser()
         async with self._transport.stream(
             "GET", self._routes.data(self.hash), what="Reading the job's event stream",
-            headers={"accept": "text/event-stream", "cache-control": "no-store"}, event_stream=True,
+            headers={"accept": "text/event-stream", "cache-control": "no-store"},
         ) as response:
-            chunks = response.aiter_text()
+            chunks = body_chunks(response)
             try:
-                async for text in chunks:
-                    for event in parser.feed(text):
+                async for chunk in chunks:
+                    for event in parser.feed(chunk):
                         outcome = self._handle_event(event.data)
                         if outcome == "close":
                             await _drain(chunks)
@@ -223,7 +223,7 @@ class Session:
             await asyncio.gather(reader, return_exceptions=True)
 
 
-async def _drain(chunks: AsyncIterator[str], timeout: float = 1.0) -> None:
+async def _drain(chunks: AsyncIterator[bytes], timeout: float = 1.0) -> None:
     """Read to the end of a body the server is about to end (it does right after close_stream),
     so its keep-alive connection returns to the pool. A server that keeps it open is left alone:
     the connection is then simply closed."""
@@ -261,7 +261,6 @@ class HeartbeatStream:
             try:
                 async with self._transport.http.stream(
                     "GET", self._url, timeout=httpx.Timeout(10.0, read=None),
-                    extensions={EVENT_STREAM: True},
                 ) as response:
                     if response.status_code == 404:
                         return  # app without the route (old Gradio)

@@ -9,15 +9,17 @@ status codes and httpx exceptions to the gradio_nb exception tree.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import platform
 import ssl
 import sys
 import threading
 import urllib.parse
+import urllib.request
 import warnings
 from contextlib import asynccontextmanager
-from typing import Any, AsyncIterator, Mapping
+from typing import Any, AsyncIterator, Awaitable, Callable, Mapping
 
 import httpx
 
@@ -33,7 +35,7 @@ from ._exceptions import (
     ValidationError,
 )
 
-__all__ = ["Transport", "DEFAULT_TIMEOUT", "call_headers"]
+__all__ = ["Transport", "DEFAULT_TIMEOUT", "body_chunks", "call_headers"]
 
 # Connecting must never hang forever; reading an SSE stream may legitimately wait long (a job
 # can queue for minutes), but heartbeats arrive every 15 s, so a silent stream is a dead one.
@@ -47,12 +49,6 @@ STREAM_READ_TIMEOUT = 45.0
 # opening 1,000 connections in the same instant (event streams are not capped: each must stay
 # open until its job ends).
 SHORT_REQUESTS = 32
-# Idle connections the short-request pool keeps. httpcore checks every connection on each request
-# and response close, and counts the idle ones once per idle connection (quadratic): with 32
-# kept, a steady batch (a join or two in flight at a time) spent half its CPU there; with 8 a
-# burst of 32 joins opens a few connections more and the steady state costs a third as much.
-SHORT_KEEPALIVE = 8
-
 _warned_insecure = False
 _ssl_contexts: dict[tuple[str | None, str | None], ssl.SSLContext] = {}
 
@@ -111,48 +107,10 @@ def _shared_ssl_context() -> ssl.SSLContext:
     return context
 
 
-# Marks a request as a long-lived event stream (``queue/data``, the heartbeat): see _TwoPools.
-EVENT_STREAM = "gradio_nb.event_stream"
 _TRANSPORT_KWARGS = ("verify", "cert", "trust_env", "http1", "http2", "limits")
-
-
-class _TwoPools(httpx.AsyncBaseTransport):
-    """Event streams in one connection pool, every other request in another.
-
-    httpcore's pool does work in proportion to its connections on every request and every
-    response close (past the keep-alive limit, in proportion to their square), and each job
-    holds its event stream open for its whole life. With one pool, every join and upload of a
-    burst scanned hundreds of busy stream connections: that was 45% of the client's CPU for
-    300 concurrent submits. The short-request pool stays small (Transport.short_requests caps
-    it, and SHORT_KEEPALIVE bounds what it keeps); the stream pool grows with the jobs in flight
-    and keeps a few connections for reuse. Both run on asyncio streams (_netbackend).
-    """
-
-    def __init__(self, **transport_kwargs: Any) -> None:
-        from . import _netbackend  # imports httpcore, which `import httpx` defers too
-
-        limits = transport_kwargs.pop("limits", None)
-
-        def pool(keepalive: int) -> httpx.AsyncHTTPTransport:
-            transport = httpx.AsyncHTTPTransport(
-                limits=limits or httpx.Limits(max_connections=None, max_keepalive_connections=keepalive),
-                **transport_kwargs,
-            )
-            _netbackend.install(transport)
-            return transport
-
-        self._short = pool(SHORT_KEEPALIVE)
-        self._streams = pool(16)
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        pool = self._streams if request.extensions.get(EVENT_STREAM) else self._short
-        return await pool.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        try:
-            await self._short.aclose()
-        finally:
-            await self._streams.aclose()
+# httpx.AsyncClient settings that act on each request: with any of them, joins take the client's
+# full request path too (Transport.post_json).
+_PER_REQUEST_KWARGS = frozenset({"auth", "event_hooks", "mounts", "proxy", "proxies", "params", "app"})
 
 
 def call_headers(user: Mapping[str, str] | None) -> dict[str, str]:
@@ -255,19 +213,30 @@ class Transport:
             )
         kwargs: dict[str, Any] = {
             "timeout": DEFAULT_TIMEOUT,
-            "verify": _shared_ssl_context() if ssl_verify else False,
+            # A client certificate (httpx's cert=) is loaded into the context: not the shared one.
+            "verify": (True if httpx_kwargs and "cert" in httpx_kwargs else _shared_ssl_context())
+            if ssl_verify else False,
             "follow_redirects": False,
         }
         kwargs.update(httpx_kwargs or {})
         if transport is not None:
             kwargs["transport"] = transport
-        if "transport" not in kwargs:
-            kwargs["transport"] = _TwoPools(**{k: kwargs[k] for k in _TRANSPORT_KWARGS if k in kwargs})
+        ours = "transport" not in kwargs
+        if ours:
+            from ._http11 import HTTP11Transport, make_transport  # h11: not needed to import gradio_nb
+
+            kwargs["transport"] = make_transport(**{k: kwargs[k] for k in _TRANSPORT_KWARGS if k in kwargs})
+            ours = isinstance(kwargs["transport"], HTTP11Transport)
         hooks = kwargs.setdefault("event_hooks", {})
         hooks.setdefault("request", []).insert(0, self._apply_header_policy)
         base_headers = {"user-agent": _user_agent()}
         base_headers.update(kwargs.pop("headers", {}) or {})
         self.http = httpx.AsyncClient(headers=base_headers, **kwargs)
+        direct = (ours and not _PER_REQUEST_KWARGS.intersection(httpx_kwargs or ())
+                  and not (kwargs.get("trust_env", True) and _env_proxies()))
+        self._direct: httpx.AsyncBaseTransport | None = kwargs["transport"] if direct else None
+        self._direct_timeout = self.http.timeout.as_dict()
+        self._urls: dict[str, httpx.URL] = {}
 
     @property
     def user_headers(self) -> dict[str, str]:
@@ -331,11 +300,63 @@ class Transport:
             raise self.error_for(response, what)
         return response
 
+    async def post_json(
+        self, url: str, body: Any, *, what: str, headers: Mapping[str, str]
+    ) -> httpx.Response:
+        """POST ``body`` as JSON and return the 200 response, else raise ours: ``queue/join``,
+        the one request a batch makes per item.
+
+        It goes straight to the transport unless the user set something that acts per request
+        (auth, event hooks, proxies, default params). httpx.AsyncClient's request path (URL
+        merging, the cookie jar's round trip through urllib, the auth and redirect generators)
+        costs ~100 µs a request, a tenth of a batch's client CPU per item; the request itself
+        is the same: the client's headers and cookies, the header policy, its timeouts.
+        """
+        if self._direct is None:
+            return await self.request("POST", url, what=what, json=body, headers=headers)
+        # httpx's own encoding of json= (NaN refused: it is not JSON)
+        content = json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode()
+        parsed = self._urls.get(url)
+        if parsed is None:  # a join URL is parsed once (a fifth of building the request)
+            parsed = self._urls[url] = httpx.URL(url)
+        request = httpx.Request("POST", parsed, headers=self.http.headers, content=content,
+                                extensions={"timeout": self._direct_timeout})
+        request.headers.update(headers)
+        request.headers["content-type"] = "application/json"
+        if self.http.cookies:
+            self.http.cookies.set_cookie_header(request)
+        await self._apply_header_policy(request)
+        response = await self._attempt(lambda: self._send_direct(request), what)
+        if response.status_code != 200:
+            raise self.error_for(response, what)
+        return response
+
+    async def _send_direct(self, request: httpx.Request) -> httpx.Response:
+        assert self._direct is not None
+        try:
+            response = await self._direct.handle_async_request(request)
+        except httpx.RequestError as exc:
+            exc.request = request  # as the client does: the message reads its timeout
+            raise
+        response.request = request
+        try:
+            await response.aread()
+        except BaseException:
+            await response.aclose()
+            raise
+        if "set-cookie" in response.headers:
+            self.http.cookies.extract_cookies(response)
+        return response
+
     async def _send(self, method: str, url: str, *, what: str, **kwargs: Any) -> httpx.Response:
+        return await self._attempt(lambda: self.http.request(method, url, **kwargs), what)
+
+    async def _attempt(self, send: Callable[[], Awaitable[httpx.Response]], what: str) -> httpx.Response:
+        """``send()``, again (up to 3 times) while a failure proves the app never got it."""
         attempts = 3
         for attempt in range(1, attempts + 1):
             try:
-                response = await self.http.request(method, url, **kwargs)
+                response = await send()
             except httpx.TransportError as exc:
                 if attempt < attempts and self._unsent(exc):
                     await asyncio.sleep(0.05 * attempt)
@@ -363,13 +384,8 @@ class Transport:
         return False
 
     @asynccontextmanager
-    async def stream(
-        self, method: str, url: str, *, what: str, event_stream: bool = False, **kwargs: Any
-    ) -> AsyncIterator[httpx.Response]:
-        """A streamed response with status 200 (else our error). ``event_stream``: a response
-        that lasts as long as a job (``queue/data``), kept in the pool for such (_TwoPools)."""
-        if event_stream:
-            kwargs["extensions"] = {**kwargs.get("extensions", {}), EVENT_STREAM: True}
+    async def stream(self, method: str, url: str, *, what: str, **kwargs: Any) -> AsyncIterator[httpx.Response]:
+        """A streamed response with status 200 (else our error)."""
         timeout = kwargs.pop("timeout", None)
         if timeout is None and not self._user_timeout:
             base = self.http.timeout
@@ -455,6 +471,20 @@ class Transport:
         if status == 422:
             return validation_error(response)
         return ProtocolError(f"{what}: HTTP {status} from {_strip_query(str(response.url))}: {detail}")
+
+
+def body_chunks(response: httpx.Response) -> AsyncIterator[bytes]:
+    """A streamed body as its bytes arrive: raw, one async generator instead of httpx's three
+    (an event stream is read a message at a time), unless the server compressed it or the body
+    is already in memory (a MockTransport's response)."""
+    if response.is_stream_consumed or "content-encoding" in response.headers:
+        return response.aiter_bytes()
+    return response.aiter_raw()
+
+
+def _env_proxies() -> bool:
+    """Whether the environment names a proxy (httpx then mounts a proxy transport)."""
+    return any(key != "no" for key in urllib.request.getproxies_environment())
 
 
 def _read_timeout_of(exc: httpx.TimeoutException) -> float | None:

@@ -18,7 +18,6 @@ from httpx_ws import HTTPXWSException, WebSocketDisconnect, WebSocketNetworkErro
 from ._exceptions import ProtocolError, ServerStoppedError
 from ._per_event import ChannelBase
 from ._protocol.messages import Message, parse_message
-from ._transport import EVENT_STREAM
 
 if TYPE_CHECKING:
     from httpx_ws import AsyncWebSocketSession
@@ -47,7 +46,6 @@ class WebSocketChannel(ChannelBase):
                 max_message_size_bytes=_MAX_MESSAGE_BYTES,
                 keepalive_ping_interval_seconds=_PING_INTERVAL_SECONDS,
                 keepalive_ping_timeout_seconds=_PING_TIMEOUT_SECONDS,
-                extensions={EVENT_STREAM: True},  # lives as long as the job: the streams pool
             ))
         except httpx.TransportError as exc:
             raise self._transport.connection_error(exc, "Joining the queue") from exc

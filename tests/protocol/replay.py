@@ -12,14 +12,16 @@ from gradio_nb.client._protocol.sse import SSEParser, decode_json
 
 
 def messages(body: str, *, chunk: int | None = None, seed: int = 0) -> list[Message]:
-    """Decode ``body`` fed in chunks of ``chunk`` chars (random sizes when 0, whole when None)."""
+    """Decode ``body`` fed as UTF-8 bytes in chunks of ``chunk`` bytes (random sizes when 0,
+    whole when None): a chunk may end inside a character, as a socket read may."""
     parser = SSEParser()
     rng = random.Random(seed)
     out: list[Message] = []
+    raw = body.encode()
     i = 0
-    while i < len(body):
-        size = len(body) if chunk is None else (chunk or rng.randint(1, 40))
-        for event in parser.feed(body[i : i + size]):
+    while i < len(raw):
+        size = len(raw) if chunk is None else (chunk or rng.randint(1, 40))
+        for event in parser.feed(raw[i : i + size]):
             out.append(parse_message(decode_json(event.data)))
         i += size
     for event in parser.close():

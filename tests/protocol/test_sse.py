@@ -41,6 +41,19 @@ def test_crlf_comments_and_multiline_data() -> None:
     assert [decode_json(e.data) for e in events] == [{"msg": "heartbeat"}, {"msg": "close_stream"}]
 
 
+def test_bytes_are_utf8_even_split_inside_a_character() -> None:
+    raw = 'data: {"msg": "log", "log": "héllo ✓"}\n\n'.encode()
+    cut = raw.index("✓".encode()) + 1  # inside the three bytes of ✓
+    parser = SSEParser()
+    events = parser.feed(raw[:cut]) + parser.feed(raw[cut:])
+    assert [decode_json(e.data)["log"] for e in events] == ["héllo ✓"]
+    # a stream cut inside a character ends with a replacement character, not an exception
+    parser = SSEParser()
+    assert parser.feed(raw[:cut]) == []
+    (event,) = parser.close()
+    assert event.data.endswith("héllo \ufffd")
+
+
 def test_event_cut_before_its_blank_line_is_recovered_at_close() -> None:
     parser = SSEParser()
     assert parser.feed('data: {"msg": "heartbeat"}\n') == []

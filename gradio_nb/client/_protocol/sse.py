@@ -1,12 +1,14 @@
-"""Server-sent events: text chunks in, Gradio message dicts out.
+"""Server-sent events: body chunks in, Gradio message dicts out.
 
 The SSE framing is decoded by httpx-sse's decoders (WHATWG rules: ``\\r\\n``/``\\r``/``\\n``
-line ends, comments, multi-line ``data:``); this module only adds incremental feeding and the
-JSON step, so the stream reader stays a short loop and the tests need no server.
+line ends, comments, multi-line ``data:``); this module only adds incremental feeding (of the
+raw bytes: an event stream is UTF-8 whatever its headers say) and the JSON step, so the stream
+reader stays a short loop and the tests need no server.
 """
 
 from __future__ import annotations
 
+import codecs
 import json
 from typing import Any
 
@@ -17,15 +19,19 @@ __all__ = ["SSEParser", "ServerSentEvent", "decode_json"]
 
 
 class SSEParser:
-    """Incremental SSE decoder: ``feed(text)`` returns the events completed by ``text``."""
+    """Incremental SSE decoder: ``feed(chunk)`` returns the events completed by ``chunk``."""
 
-    __slots__ = ("_lines", "_events")
+    __slots__ = ("_lines", "_events", "_utf8")
 
     def __init__(self) -> None:
         self._lines = SSELineDecoder()
         self._events = SSEDecoder()
+        self._utf8 = codecs.getincrementaldecoder("utf-8")("replace").decode
 
-    def feed(self, text: str) -> list[ServerSentEvent]:
+    def feed(self, data: bytes | str) -> list[ServerSentEvent]:
+        """The events completed by ``data``: body bytes (a character may be split between two
+        chunks), or text."""
+        text = self._utf8(data) if isinstance(data, bytes) else data
         out: list[ServerSentEvent] = []
         for line in self._lines.decode(text):
             event = self._events.decode(line)
@@ -40,7 +46,8 @@ class SSEParser:
         message when a session is unknown (PROTOCOL.md §5.6): keeping it gives a precise error.
         """
         out: list[ServerSentEvent] = []
-        for line in [*self._lines.flush(), ""]:
+        rest = self._lines.decode(self._utf8(b"", True))
+        for line in [*rest, *self._lines.flush(), ""]:
             event = self._events.decode(line)
             if event is not None:
                 out.append(event)
