@@ -52,9 +52,12 @@ if sys.version_info >= (3, 11):
     async def _within(awaitable: Awaitable[T], timeout: float | None) -> T:
         async with asyncio.timeout(timeout):  # one timer handle, no task
             return await awaitable
-else:  # pragma: no cover - Python 3.10
+else:  # pragma: no cover - Python 3.10, where asyncio's TimeoutError is not the builtin one
     async def _within(awaitable: Awaitable[T], timeout: float | None) -> T:
-        return await asyncio.wait_for(awaitable, timeout)
+        try:
+            return await asyncio.wait_for(awaitable, timeout)
+        except asyncio.TimeoutError as exc:
+            raise TimeoutError(str(exc)) from exc
 
 
 def make_transport(**kwargs: Any) -> httpx.AsyncBaseTransport:
