@@ -309,8 +309,9 @@ class _ResponseBody(httpx.AsyncByteStream):
 
 
 class UpgradedStream:
-    """The socket of a 101 response, as httpx-ws reads and writes it (httpcore's
-    ``AsyncNetworkStream`` methods), starting with what h11 had already received."""
+    """The socket of a 101 response, as httpx-ws reads and writes it: httpcore's
+    ``AsyncNetworkStream`` contract, whose errors are httpcore's (httpx-ws catches those to end a
+    websocket cleanly), starting with what h11 had already received."""
 
     def __init__(self, connection: _Connection, leftover: bytes) -> None:
         self._reader = connection.reader
@@ -318,24 +319,28 @@ class UpgradedStream:
         self._leftover = leftover
 
     async def read(self, max_bytes: int, timeout: float | None = None) -> bytes:
+        import httpcore  # with httpx-ws: only for the apps that need websockets
+
         if self._leftover:
             data, self._leftover = self._leftover[:max_bytes], self._leftover[max_bytes:]
             return data
         try:
             return await _within(self._reader.read(max_bytes), timeout)
         except TimeoutError as exc:
-            raise httpx.ReadTimeout("timed out reading") from exc
+            raise httpcore.ReadTimeout("timed out reading") from exc
         except OSError as exc:
-            raise httpx.ReadError(str(exc) or type(exc).__name__) from exc
+            raise httpcore.ReadError(str(exc) or type(exc).__name__) from exc
 
     async def write(self, buffer: bytes, timeout: float | None = None) -> None:
+        import httpcore
+
         try:
             self._writer.write(buffer)
             await _within(self._writer.drain(), timeout)
         except TimeoutError as exc:
-            raise httpx.WriteTimeout("timed out writing") from exc
+            raise httpcore.WriteTimeout("timed out writing") from exc
         except (OSError, RuntimeError) as exc:
-            raise httpx.WriteError(str(exc) or type(exc).__name__) from exc
+            raise httpcore.WriteError(str(exc) or type(exc).__name__) from exc
 
     async def aclose(self) -> None:
         self._writer.close()

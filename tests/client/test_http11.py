@@ -9,6 +9,7 @@ import threading
 import time
 from typing import Callable
 
+import httpcore
 import httpx
 import pytest
 
@@ -266,6 +267,9 @@ def test_an_upgrade_hands_over_the_socket_with_what_came_with_the_101(server_fac
             assert received == b"first"
             while len(received) < len(b"first bytes"):
                 received += await stream.read(100)
+            # httpcore's errors, which httpx-ws catches to end a websocket (the server is silent)
+            with pytest.raises(httpcore.ReadTimeout):
+                await stream.read(100, timeout=0.2)
             await stream.aclose()
             return response.status_code, received
 
